@@ -1,0 +1,144 @@
+"""Cleaning: a reader's `Record` becomes a `Document`.
+
+The body is split into paragraphs. Page furniture (navigation, comment and
+share prompts, related-article headlines, cookie notices) is taken out and
+kept, in order, in `boilerplate`. A first paragraph that reads as a headline
+becomes the title when the reader found none, and markers such as "Revised:"
+move from the title into `title_flags`.
+
+Furniture is found by two general rules, not by a list of any site's lines:
+
+1. a paragraph that matches a furniture pattern (`data/furniture.txt`) in
+   full is furniture wherever it stands;
+2. at either end of the body, a run of short headline-like paragraphs that
+   holds furniture is furniture as a whole from the first furniture line
+   outward: that is where related-article lists and "Next Article" teasers sit.
+
+`eval/body_extraction.py` measures these rules on trafilatura's evaluation set.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from newstrace import lexicons
+from newstrace.html import extract_html
+from newstrace.model import Document, Record, content_id, source_key
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+HEADLINE_MAX_WORDS = 20
+HEADLINE_MAX_CHARS = 180
+
+
+@functools.cache
+def _furniture_patterns() -> re.Pattern:
+    alternatives = "|".join(f"(?:{p})" for p in lexicons.lines("furniture.txt"))
+    return re.compile(rf"^(?:{alternatives})$", re.IGNORECASE)
+
+
+@functools.cache
+def _title_marker() -> re.Pattern:
+    markers = sorted((row[0] for row in lexicons.table("title_flags.tsv")), key=len, reverse=True)
+    names = "|".join(re.escape(m) for m in markers)
+    return re.compile(rf"^\s*({names})\s*(?::|\s[-–—]\s)\s*", re.IGNORECASE)
+
+
+def is_furniture(paragraph: str) -> bool:
+    """True when the whole paragraph is site navigation or a prompt, not article text."""
+    line = " ".join(paragraph.split())
+    return bool(line) and len(line) <= 200 and bool(_furniture_patterns().match(line))
+
+
+def is_headline_like(paragraph: str) -> bool:
+    """Short, one line, no sentence-final punctuation: a heading or a teaser."""
+    line = paragraph.strip()
+    if not line or "\n" in line or len(line) > HEADLINE_MAX_CHARS:
+        return False
+    if len(line.split()) > HEADLINE_MAX_WORDS or SENTENCE_END.search(line):
+        return False
+    return line[0].isupper() or line[0].isdigit() or not line[0].isalpha()
+
+
+def split_title_flags(title: str | None) -> tuple[str | None, list[str]]:
+    """Take leading markers ("Revised:", "UPDATE:", ...) off a title into flags."""
+    if not title:
+        return title, []
+    flags_by_marker = {row[0].lower(): row[1] for row in lexicons.table("title_flags.tsv")}
+    flags: list[str] = []
+    while True:
+        match = _title_marker().match(title)
+        if not match or not title[match.end():].strip():
+            break
+        flag = flags_by_marker[match.group(1).lower()]
+        if flag not in flags:
+            flags.append(flag)
+        title = title[match.end():]
+    return title.strip() or None, flags
+
+
+def split_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Split paragraphs into (kept, removed), both in document order."""
+    furniture = [is_furniture(p) for p in paragraphs]
+    removable = [f or is_headline_like(p) for f, p in zip(furniture, paragraphs)]
+    drop = list(furniture)
+
+    tail = len(paragraphs)
+    while tail > 0 and removable[tail - 1]:
+        tail -= 1
+    first_cue = next((i for i in range(tail, len(paragraphs)) if furniture[i]), None)
+    if first_cue is not None:
+        for i in range(first_cue, len(paragraphs)):
+            drop[i] = True
+
+    head = 0
+    while head < len(paragraphs) and removable[head]:
+        head += 1
+    last_cue = next((i for i in range(head - 1, -1, -1) if furniture[i]), None)
+    if last_cue is not None:
+        for i in range(0, last_cue + 1):
+            drop[i] = True
+
+    kept = [p for p, d in zip(paragraphs, drop) if not d]
+    removed = [p for p, d in zip(paragraphs, drop) if d]
+    return kept, removed
+
+
+def paragraphs_of(body: str) -> list[str]:
+    """Paragraphs of a plain-text body: blocks between blank lines, stripped."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in PARAGRAPH_BREAK.split(body) if p.strip()]
+
+
+def clean(record: Record) -> Document:
+    """Make a Document from a Record: main text, title and flags, date, boilerplate."""
+    title, published, url, outlet = record.title, record.date, record.url, record.outlet
+    boilerplate: list[str] = []
+    if record.kind == "html":
+        page = extract_html(record.body, url=record.url)
+        title = title or page.title
+        published = published or page.published
+        url = page.url or url
+        outlet = outlet or page.outlet
+        paragraphs = [p.strip() for p in page.text.split("\n") if p.strip()]
+        boilerplate.extend(page.removed)
+    else:
+        paragraphs = paragraphs_of(record.body)
+
+    paragraphs, removed = split_furniture(paragraphs)
+    boilerplate.extend(removed)
+    if title is None and len(paragraphs) > 1 and is_headline_like(paragraphs[0]):
+        title = paragraphs.pop(0)
+    title, flags = split_title_flags(" ".join(title.split()) if title else title)
+    text = "\n\n".join(paragraphs)
+    return Document(
+        id=content_id(source_key(record), title, text, published),
+        source={"path": record.source, "position": record.position},
+        url=url,
+        outlet=outlet,
+        title=title,
+        title_flags=flags,
+        published=published,
+        text=text,
+        boilerplate=boilerplate,
+    )

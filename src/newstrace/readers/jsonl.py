@@ -1,0 +1,125 @@
+"""JSON Lines (one article per line), single JSON articles and lists, and JSON Feed.
+
+Field names are the common ones, news-please's included: title; text,
+maintext, body, content or content_text / content_html; date, date_publish,
+published or date_published; url or link; source_domain, outlet or site_name.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from newstrace.model import ReadError, Record
+from newstrace.readers.decode import decode_text
+
+TEXT_FIELDS = ("text", "maintext", "body", "content", "content_text", "article", "description")
+HTML_FIELDS = ("html", "content_html", "raw_html")
+DATE_FIELDS = ("date", "date_publish", "published", "date_published", "publish_date", "pubdate")
+URL_FIELDS = ("url", "link", "canonical_url")
+OUTLET_FIELDS = ("source_domain", "outlet", "site_name", "sitename", "source")
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def read_jsonl(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Record | ReadError]:
+    """Records from a JSON Lines stream, line by line, with bounded memory."""
+    number = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            _skip_rest_of_line(stream)
+            yield ReadError(path, f"line {number}", "line longer than the one-article limit", "split the article or check the file has newlines")
+            continue
+        if not line.strip():
+            continue
+        yield from _record_from_line(line, path, f"line {number}")
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> None:
+    while (chunk := stream.readline(1 << 20)) and not chunk.endswith(b"\n"):
+        pass
+
+
+def _record_from_line(line: bytes, path: str, position: str) -> Iterator[Record | ReadError]:
+    text = decode_text(line)
+    try:
+        item = json.loads(text) if text is not None else None
+    except json.JSONDecodeError as exc:
+        yield ReadError(path, position, f"invalid JSON ({exc.msg} at column {exc.colno})", "fix or remove this line; the other lines were read")
+        return
+    yield from _record_from_item(item, path, position)
+
+
+def read_json(data: bytes, path: str) -> Iterator[Record | ReadError]:
+    """Records from a whole JSON file: one article, a list of them, or a JSON Feed."""
+    text = decode_text(data)
+    try:
+        value = json.loads(text) if text is not None else None
+    except json.JSONDecodeError as exc:
+        if text and "\n" in text.strip():
+            yield from read_jsonl_text(text, path)
+            return
+        yield ReadError(path, f"line {exc.lineno}", f"invalid JSON ({exc.msg})", "fix the file, or give one article per line as JSON Lines")
+        return
+    if isinstance(value, dict) and str(value.get("version", "")).startswith("https://jsonfeed.org"):
+        for number, item in enumerate(value.get("items") or [], 1):
+            yield from _record_from_item(item, path, f"item {number}")
+    elif isinstance(value, list):
+        for number, item in enumerate(value, 1):
+            yield from _record_from_item(item, path, f"item {number}")
+    else:
+        yield from _record_from_item(value, path, None)
+
+
+def read_jsonl_text(text: str, path: str) -> Iterator[Record | ReadError]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            yield from _record_from_line(line.encode("utf-8"), path, f"line {number}")
+
+
+def _record_from_item(item, path: str, position: str | None) -> Iterator[Record | ReadError]:
+    if not isinstance(item, dict):
+        yield ReadError(path, position, "not a JSON object", "give each article as an object with a title and a text field")
+        return
+    text = _first(item, TEXT_FIELDS)
+    html = _first(item, HTML_FIELDS)
+    if not text and not html:
+        yield ReadError(path, position, "no article text (none of text, maintext, body, content)", "add the article's text under one of those names")
+        return
+    yield Record(
+        source=path,
+        position=position,
+        body=text or html,
+        kind="text" if text else "html",
+        title=_first(item, ("title",)),
+        date=normalise_date(_first(item, DATE_FIELDS)),
+        url=_first(item, URL_FIELDS),
+        outlet=_first(item, OUTLET_FIELDS),
+    )
+
+
+def _first(item: dict, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = item.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """The day of an ISO-like timestamp ("2017-07-17 17:03:00" -> "2017-07-17"), else None."""
+    if not value:
+        return None
+    match = ISO_DAY.search(value)
+    if match:
+        return match.group(0)
+    from dateutil import parser
+
+    try:
+        return parser.parse(value).date().isoformat()
+    except (ValueError, OverflowError):
+        return None

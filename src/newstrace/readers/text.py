@@ -1,0 +1,36 @@
+"""Plain-text articles, with an optional `date YYYY-MM-DD` header.
+
+The header stands on its own first line or runs straight into the body's
+first line ("date 2025-01-22 Members of ..."). Titles and furniture are the
+cleaner's work.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from newstrace.model import ReadError, Record
+from newstrace.readers.decode import decode_text
+
+DATE_HEADER = re.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?[ \t]*", re.IGNORECASE)
+
+
+def read_text(data: bytes, path: str) -> Iterator[Record | ReadError]:
+    """One Record from a plain-text file."""
+    text = decode_text(data)
+    if text is None:
+        yield ReadError(path, None, "binary or undecodable bytes, not text", "pass a text, HTML, feed, JSON or WARC file")
+        return
+    date, body = split_date_header(text)
+    if not body.strip():
+        yield ReadError(path, None, "no article text", "the file holds only whitespace or a date line; check it was written completely")
+        return
+    yield Record(source=path, body=body, kind="text", date=date)
+
+
+def split_date_header(text: str) -> tuple[str | None, str]:
+    """Take a leading `date YYYY-MM-DD` header off the text; (date or None, body)."""
+    match = DATE_HEADER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end():]
