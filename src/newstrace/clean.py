@@ -22,8 +22,8 @@ import functools
 import re
 
 from newstrace import lexicons
-from newstrace.html import extract_html
-from newstrace.model import Document, Record, content_id, source_key
+from newstrace.html import Page, extract_html
+from newstrace.model import Document, Record, content_id, document_key
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
@@ -110,29 +110,48 @@ def paragraphs_of(body: str) -> list[str]:
     return [p.strip() for p in PARAGRAPH_BREAK.split(body) if p.strip()]
 
 
-def clean(record: Record) -> Document:
+def clean(record: Record, remove_furniture: bool = True) -> Document:
     """Make a Document from a Record: main text, title and flags, date, boilerplate."""
-    title, published, url, outlet = record.title, record.date, record.url, record.outlet
-    boilerplate: list[str] = []
     if record.kind == "html":
-        page = extract_html(record.body, url=record.url)
-        title = title or page.title
-        published = published or page.published
-        url = page.url or url
-        outlet = outlet or page.outlet
-        paragraphs = [p.strip() for p in page.text.split("\n") if p.strip()]
-        boilerplate.extend(page.removed)
-    else:
-        paragraphs = paragraphs_of(record.body)
+        return clean_page(record, extract_html(record.body, url=record.url), remove_furniture)
+    return _document(record, paragraphs_of(record.body), [], record.title, record.date, record.url, record.outlet, remove_furniture)
 
-    paragraphs, removed = split_furniture(paragraphs)
-    boilerplate.extend(removed)
+
+def clean_page(record: Record, page: Page, remove_furniture: bool = True) -> Document:
+    """Make a Document from a Record whose HTML `extract_html` has already read as `page`."""
+    paragraphs = [p.strip() for p in page.text.split("\n") if p.strip()]
+    return _document(
+        record,
+        paragraphs,
+        list(page.removed),
+        record.title or page.title,
+        record.date or page.published,
+        page.url or record.url,
+        record.outlet or page.outlet,
+        remove_furniture,
+    )
+
+
+def _document(
+    record: Record,
+    paragraphs: list[str],
+    boilerplate: list[str],
+    title: str | None,
+    published: str | None,
+    url: str | None,
+    outlet: str | None,
+    remove_furniture: bool,
+) -> Document:
+    """Take furniture out of `paragraphs`, find the title and its flags, and build the Document."""
+    if remove_furniture:
+        paragraphs, removed = split_furniture(paragraphs)
+        boilerplate.extend(removed)
     if title is None and len(paragraphs) > 1 and is_headline_like(paragraphs[0]):
         title = paragraphs.pop(0)
     title, flags = split_title_flags(" ".join(title.split()) if title else title)
     text = "\n\n".join(paragraphs)
     return Document(
-        id=content_id(source_key(record), title, text, published),
+        id=content_id(document_key(url, record.source, record.position), title, text, published),
         source={"path": record.source, "position": record.position},
         url=url,
         outlet=outlet,

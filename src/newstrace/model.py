@@ -8,6 +8,7 @@ span in them is built through `span()`, which checks the offsets, so
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -87,9 +88,9 @@ def span(text: str, start: int, end: int, **extra: Any) -> dict[str, Any]:
     return {"start": start, "end": end, "text": text[start:end], **extra}
 
 
-def source_key(record: Record) -> str:
-    """What identifies 'the same source' across edits: its URL, else path and position."""
-    return record.url or f"{record.source}#{record.position or ''}"
+def document_key(url: str | None, path: str, position: str | None) -> str:
+    """What makes two documents versions of one source: the same URL, else the same file and position."""
+    return url or f"{os.path.normpath(path) if path != '-' else path}#{position or ''}"
 
 
 def content_id(key: str, title: str | None, text: str, published: str | None) -> str:

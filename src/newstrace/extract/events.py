@@ -1,13 +1,668 @@
-"""The `events` layer. (Placeholder: the extraction issue builds it.)"""
+"""The `events` layer: who did what to whom, typed with PLOVER v2.0.
+
+Found from the one dependency parse, no extra model calls:
+
+- A **trigger** is a verb or an event noun whose lemma is in
+  `data/plover.tsv` (lemma, POS, type, mode, requirement). A two-word entry
+  is a head plus a particle, preposition, object or modifier ("call for",
+  "step down", "open fire", "air strike"). The requirement column keeps
+  look-alikes out: "pursue Hamas leaders" is an event, "pursue a policy" is
+  not (`actor-obj`); "asked the delegates: ..." is no request (`comp`).
+- A negated trigger ("did not respond", "no attack") is no event. A subject
+  that is a force of nature (`data/events_non_agents.txt`) is no actor, and
+  its event is dropped ("the storm hit the city").
+- **Verb on verb**: a trigger with a trigger in its xcomp keeps the outer
+  type ("refused to withdraw" is REJECT, "urged Israel to withdraw" is
+  REQUEST); a promise or a future modal on a material-conflict event makes
+  it THREATEN ("vowed to attack", "Israel would pursue Hamas leaders"), as
+  PETRARCH2's "A said A will attack B" transformation does. An event noun
+  that a request, refusal, promise or threat governs is not reported as
+  happening, so it is folded into that event.
+- **Event nouns** take their actor from a support verb
+  (`data/events_light_verbs.txt`: "Hamas launched an attack on Israel"),
+  from a possessive or a group-name modifier ("Israeli airstrike"), or from
+  "by"/"of" ("a gathering of Hamas leaders"). A noun with no argument is an
+  event only as the subject of an occurrence verb
+  (`data/events_occur_verbs.txt`: "fighting erupted").
+- **Actors** are subjects (inherited through xcomp, advcl, conj and "by
+  doing"; "who" resolves to its noun) and passive agents; **targets** are
+  objects, passive subjects and objects of with/against/on/at/to/toward.
+  Each is `{text, entity, start, end}`: the phrase without relative clauses
+  or appositions, and the id of the entity mentioned closest to its head
+  ("a reassessment of US policy toward Israel" -> US), or null.
+- **Place**: a GPE/LOC/FAC in a locative phrase on the trigger (or on the
+  verb governing an event noun). **Date**: the dated Time of the same
+  sentence nearest the trigger in the parse tree, skipping times outside
+  the attribution content that carries the event (those date the report,
+  not the event); "the same day" with no value of its own takes the last
+  date before it.
+- **attributed_to**: the innermost attribution whose content covers the
+  trigger. **hedged**: that attribution is hedged, or a hedge
+  (`data/events_hedges.txt`: "reportedly", "may", "appears to", "were said
+  to") bears on the trigger.
+- **Quotes**: an event inside a direct quote is kept, with its type, but
+  `quote` names the innermost quote, and `attributed_to` falls back to the
+  attribution around that quote. A consumer that wants only what the report
+  itself asserts drops events with a `quote` or an `attributed_to`.
+
+`mode` is the PLOVER mode the lexicon gives for the trigger (ASSAULT
+"aerial", COERCE "arrest", ...), else null.
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from newstrace import lexicons
 from newstrace.model import Document
 
 REQUIRES = ("entities", "times", "attributions")
 ASSIGNS = "events"
 
+ARGUMENT_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
+PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "around", "within"})
+TARGET_PREPS = frozenset({"with", "against", "on", "upon", "at", "to", "toward", "towards", "into", "over"})
+OBJECT_PREPS = frozenset({"with", "against", "on", "upon", "at", "over", "about", "for", "toward", "towards"})
+DIRECTED_PREPS = frozenset({"at", "on", "into", "toward", "towards", "upon"})
+NOUN_ACTOR_PREPS = frozenset({"by", "from"})
+#: Types whose noun's "of" phrase names who acts ("a gathering of leaders"), not who suffers.
+OF_IS_ACTOR = frozenset({"CONSULT", "PROTEST", "MOBILIZE", "COOPERATE"})
+#: Events that do not report their object as happening: a request, refusal, promise or threat of it.
+UNREALIZED_FRAMES = frozenset({"REQUEST", "REJECT", "AGREE", "THREATEN", "CONCEDE"})
+MATERIAL_CONFLICT = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll", "wo"})
+PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis", "prep"})
+PHRASE_CUT_DEPS_KEEP_OF = PHRASE_CUT_DEPS - {"prep"}
+INHERIT_SUBJECT_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "ccomp"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+HEARSAY_VERBS = frozenset({"say", "report", "believe", "think", "claim", "allege", "rumor", "rumour", "understand", "know", "expect"})
+SAME_DAY = re.compile(r"^(?:on\s+)?(?:the|that)\s+(?:same|very)\s+day$|^that\s+day$", re.IGNORECASE)
+DATED_VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d{2}")
+MAX_DATE_DISTANCE = 6
+
+#: Mode a threat takes from the act threatened (PLOVER THREATEN modes).
+THREAT_MODES = {
+    "ASSAULT": "violence", "SANCTION": "relations",
+    ("COERCE", "arrest"): "arrest", ("COERCE", "seize"): "territory", ("COERCE", "restrict"): "restrict",
+    ("COERCE", "ban"): "ban", ("COERCE", "deport"): "expel", ("COERCE", "curfew"): "restrict",
+}
+#: Mode a request or refusal takes from what is requested or refused (PLOVER REQUEST/REJECT modes).
+YIELD_MODES = {"CONSULT": "meet", "RETREAT": "yield", "CONCEDE": "yield", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "change"}
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One lexicon row: what a trigger means and what it needs to count."""
+
+    type: str
+    mode: str | None
+    requires: str | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The PLOVER lexicon and the word lists the finder uses, read once."""
+
+    single: dict  # (lemma, pos) -> [Sense]
+    double: dict  # (head lemma, pos) -> [(other word, Sense)]
+    light_verbs: frozenset
+    occur_verbs: frozenset
+    hedges: frozenset
+    actor_nouns: frozenset
+    non_agents: frozenset
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Build the `Lexicon` from `data/plover.tsv` and the `events_*.txt` lists."""
+    single: dict = {}
+    double: dict = {}
+    for row in lexicons.table("plover.tsv"):
+        lemma, pos, type_, mode, requires = (list(row) + ["-"] * 5)[:5]
+        sense = Sense(type_, None if mode == "-" else mode, None if requires == "-" else requires)
+        words = lemma.lower().split()
+        if len(words) == 1:
+            single.setdefault((words[0], pos), []).append(sense)
+        elif pos == "NOUN":  # modifier + head: "air strike"
+            double.setdefault((words[1], pos), []).append((words[0], sense))
+        else:  # head + particle/preposition/object: "call for"
+            double.setdefault((words[0], pos), []).append((words[1], sense))
+    return Lexicon(
+        single, double,
+        lexicons.words("events_light_verbs.txt"), lexicons.words("events_occur_verbs.txt"),
+        lexicons.words("events_hedges.txt"), lexicons.words("events_actor_nouns.txt"),
+        lexicons.words("events_non_agents.txt"),
+    )
+
+
+# -- the document's other layers, indexed once -------------------------------
+
+class Mentions:
+    """Entity mentions by offset, from `doc.entities`, else from spaCy's NER (no ids)."""
+
+    def __init__(self, doc: Document, parse):
+        spans = []
+        for entity in doc.entities or []:
+            for m in entity.get("mentions") or []:
+                spans.append((m["start"], m["end"], entity.get("id"), entity.get("type")))
+        if not spans:
+            spans = [(e.start_char, e.end_char, None, e.label_) for e in parse.ents if e.label_ in ARGUMENT_ENTITY_TYPES]
+        spans.sort()
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+
+    def within(self, start: int, end: int) -> list[tuple]:
+        """Mentions overlapping [start, end)."""
+        i = bisect.bisect_left(self.starts, start)
+        while i > 0 and self.spans[i - 1][1] > start:
+            i -= 1
+        out = []
+        for s in self.spans[i:]:
+            if s[0] >= end:
+                break
+            if s[1] > start:
+                out.append(s)
+        return out
+
+
+def _innermost(records: list[dict], key: str, start: int, end: int) -> dict | None:
+    """The record whose `key` span covers [start, end) most tightly."""
+    best = None
+    for rec in records or []:
+        span = rec.get(key) if key else rec
+        if not isinstance(span, dict) or span.get("start") is None:
+            continue
+        if span["start"] <= start and end <= span["end"]:
+            if best is None or span["end"] - span["start"] < best[0]:
+                best = (span["end"] - span["start"], rec)
+    return best[1] if best else None
+
+
+def _overlapping(records: list[dict], key: str, start: int, end: int) -> dict | None:
+    for rec in records or []:
+        span = rec.get(key)
+        if isinstance(span, dict) and span.get("start") is not None and span["start"] < end and start < span["end"]:
+            return rec
+    return None
+
+
+# -- finding triggers ----------------------------------------------------------
+
+def _pos_class(token) -> str | None:
+    if token.pos_ == "VERB":
+        return "VERB"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return None
+
+
+def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
+    """Senses of `token` from the lexicon, two-word entries first."""
+    pos = _pos_class(token)
+    if pos is None:
+        return []
+    lemma = token.lemma_.lower()
+    out = []
+    for other, sense in lex.double.get((lemma, pos), ()):
+        if any(other in (c.lower_, c.lemma_.lower()) for c in token.children
+               if c.dep_ in ("prt", "prep", "dobj", "compound", "amod", "nmod")):
+            out.append(sense)
+    if not out and pos == "NOUN" and token.lower_ != lemma:
+        out += lex.single.get((token.lower_, pos), [])
+    out += lex.single.get((lemma, pos), [])
+    return out
+
+
+def _objects(token) -> list:
+    """Direct objects and objects of recipient prepositions."""
+    out = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
+            out += [c for c in prep.children if c.dep_ == "pobj"]
+    return out
+
+
+def _is_actor_like(token, mentions: Mentions, lex: Lexicon) -> bool:
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("it", "this", "that", "what", "which", "something", "anything", "nothing")
+    if token.lemma_.lower() in lex.actor_nouns or token.lower_ in lex.actor_nouns:
+        return True
+    start, end = _phrase_bounds(token)
+    head_mentions = mentions.within(token.idx, token.idx + len(token))
+    return bool(head_mentions) or any(m[3] in ARGUMENT_ENTITY_TYPES for m in mentions.within(start, end)
+                                      if _depth_below(token, m, token.doc) <= 1)
+
+
+def _has_complement(token) -> bool:
+    if any(c.dep_ in ("xcomp", "ccomp", "acl") for c in token.children):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("for", "against") for c in token.children)
+
+
+def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
+    req = sense.requires
+    if req is None:
+        return True
+    objects = _objects(token)
+    if req == "obj":
+        return bool(objects)
+    if req == "actor-obj":
+        return any(_is_actor_like(o, mentions, lex) for o in objects)
+    if req == "actor-if-obj":
+        direct = [c for c in token.children if c.dep_ == "dobj"]
+        return not direct or any(_is_actor_like(o, mentions, lex) for o in direct)
+    if req == "comp":
+        return _has_complement(token)
+    if req == "xcomp":
+        return any(c.dep_ == "xcomp" for c in token.children) or any(
+            c.dep_ == "prep" and c.lower_ == "for" for c in token.children)
+    if req == "at":
+        return any(c.dep_ == "prep" and c.lower_ in DIRECTED_PREPS for c in token.children)
+    return True
+
+
+def _negated(token) -> bool:
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    return _pos_class(token) == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
+
+
+def find_triggers(parse, mentions: Mentions, lex: Lexicon) -> dict:
+    """Map token index -> Sense for every token that can start an event."""
+    found = {}
+    for token in parse:
+        if token.dep_ in ("amod", "compound") and _pos_class(token) == "VERB":
+            continue  # "negotiated settlements": a participle used as an adjective
+        for sense in _candidate_senses(token, lex):
+            if _satisfies(sense, token, mentions, lex):
+                if sense.type != "-" and not _negated(token):
+                    found[token.i] = sense
+                break
+    return found
+
+
+# -- arguments ------------------------------------------------------------------
+
+def _phrase_bounds(token, keep_preps: bool = True) -> tuple[int, int]:
+    """Character bounds of `token`'s phrase, cut before relative clauses, appositions and conjuncts."""
+    cut = PHRASE_CUT_DEPS_KEEP_OF if keep_preps else PHRASE_CUT_DEPS
+    kept = set()
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        kept.add(t.i)
+        stack += [c for c in t.children if c.dep_ not in cut]
+    lo = hi = token.i
+    while lo - 1 in kept:
+        lo -= 1
+    while hi + 1 in kept:
+        hi += 1
+    doc = token.doc
+    while lo < hi and doc[lo].is_punct:
+        lo += 1
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+
+
+def _depth_below(head, mention: tuple, parse) -> int:
+    """How many arcs below `head` the mention's root sits (large if not below it)."""
+    span = parse.char_span(mention[0], mention[1], alignment_mode="expand")
+    if span is None:
+        return 99
+    t, depth = span.root, 0
+    while t.i != head.i:
+        if t.head.i == t.i or depth > 30:
+            return 99
+        t, depth = t.head, depth + 1
+    return depth
+
+
+def _argument(doc: Document, token, mentions: Mentions) -> dict:
+    """`{text, entity, start, end}` for the phrase headed by `token`."""
+    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+        token = token.head.head
+    start, end = _phrase_bounds(token)
+    entity = None
+    best = 99
+    for m in mentions.within(start, end):
+        if m[2] is None:
+            continue
+        depth = _depth_below(token, m, token.doc)
+        if depth < best:
+            best, entity = depth, m[2]
+    return doc.span(start, end, entity=entity)
+
+
+def _with_conjuncts(token) -> list:
+    return [token] + [c for c in token.conjuncts if c.i > token.i]
+
+
+def _subject(token):
+    """The acting subject of verb `token`, climbing through xcomp/advcl/conj/"by doing"."""
+    t = token
+    for _ in range(5):
+        subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return subjects[0]
+        if t.dep_ == "relcl":
+            return t.head
+        if t.dep_ == "acl" and t.tag_ == "VBG":
+            return t.head
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep":
+            t = t.head.head
+            continue
+        if t.dep_ not in INHERIT_SUBJECT_DEPS or t.head.i == t.i:
+            return None
+        if t.dep_ == "xcomp":
+            objects = [c for c in t.head.children if c.dep_ in ("dobj", "dative")]
+            if objects:
+                return objects[0]
+        if t.dep_ == "ccomp":
+            return None
+        t = t.head
+    return None
+
+
+def _verb_arguments(token, skip: set) -> tuple[list, list]:
+    actors, targets = [], []
+    subject = _subject(token)
+    passive = [c for c in token.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+    if passive:
+        targets += passive
+        for agent in (c for c in token.children if c.dep_ == "agent"):
+            actors += [c for c in agent.children if c.dep_ == "pobj"]
+    elif subject is not None:
+        actors.append(subject)
+    for child in token.children:
+        if child.i in skip:
+            continue
+        if child.dep_ in ("dobj", "dative"):
+            targets.append(child)
+        elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            targets += [c for c in child.children if c.dep_ == "pobj" and c.i not in skip]
+    return actors, targets
+
+
+def _noun_arguments(token, sense: Sense, mentions: Mentions) -> tuple[list, list]:
+    actors, targets = [], []
+    for child in token.children:
+        if child.dep_ == "poss":
+            actors.append(child)
+        elif child.dep_ in ("compound", "amod", "nmod") and mentions.within(child.idx, child.idx + len(child)):
+            if any(m[3] in ARGUMENT_ENTITY_TYPES for m in mentions.within(child.idx, child.idx + len(child))):
+                actors.append(child)
+        elif child.dep_ == "prep":
+            pobjs = [c for c in child.children if c.dep_ == "pobj"]
+            if child.lower_ in NOUN_ACTOR_PREPS:
+                actors += pobjs
+            elif child.lower_ == "of":
+                (actors if sense.type in OF_IS_ACTOR else targets).extend(pobjs)
+            elif child.lower_ in TARGET_PREPS and child.lower_ != "at":
+                targets += pobjs
+            elif child.lower_ == "between":
+                actors += pobjs
+    return actors, targets
+
+
+def _governor(token):
+    """The verb an event noun hangs on as subject or object, else None."""
+    if token.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ == "VERB":
+        return token.head.head
+    return None
+
+
+# -- context: place, date, attribution, hedge --------------------------------
+
+def _place(doc: Document, heads: list, mentions: Mentions) -> dict | None:
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+                continue
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                start, end = _phrase_bounds(pobj, keep_preps=False)
+                places = [m for m in mentions.within(start, end) if m[3] in PLACE_ENTITY_TYPES]
+                if places:
+                    m = min(places, key=lambda m: _depth_below(pobj, m, pobj.doc))
+                    return doc.span(start, end, entity=m[2])
+    return None
+
+
+def _tree_distance(a, b) -> int:
+    up = {}
+    t, d = a, 0
+    while True:
+        up[t.i] = d
+        if t.head.i == t.i:
+            break
+        t, d = t.head, d + 1
+    t, d = b, 0
+    while t.i not in up:
+        if t.head.i == t.i:
+            return 99
+        t, d = t.head, d + 1
+    return d + up[t.i]
+
+
+def _date(doc: Document, parse, trigger, sentence: tuple[int, int], attribution: dict | None) -> tuple:
+    """(value, time id) of the dated Time nearest the trigger in its sentence, or (None, None)."""
+    content = attribution.get("content") if attribution else None
+    best = None
+    for time in doc.times or []:
+        if time.get("start") is None or not (sentence[0] <= time["start"] and time["end"] <= sentence[1]):
+            continue
+        if time.get("type") not in ("DATE", "TIME", None):
+            continue
+        if not _is_dated(time):
+            continue
+        if isinstance(content, dict) and content.get("start") is not None \
+                and not (content["start"] <= time["start"] and time["end"] <= content["end"]):
+            continue
+        span = parse.char_span(time["start"], time["end"], alignment_mode="expand")
+        if span is None:
+            continue
+        distance = _tree_distance(trigger, span.root)
+        key = (distance, abs(span.root.i - trigger.i))
+        if distance <= MAX_DATE_DISTANCE and (best is None or key < best[0]):
+            best = (key, time)
+    if best is None:
+        return None, None
+    time = best[1]
+    value = time.get("value")
+    if not (isinstance(value, str) and DATED_VALUE.match(value)) and SAME_DAY.match(time.get("text", "").strip()):
+        value = _last_date_before(doc, time["start"])
+    return value, time.get("id")
+
+
+def _is_dated(time: dict) -> bool:
+    value = time.get("value")
+    return (isinstance(value, str) and bool(DATED_VALUE.match(value))) or bool(SAME_DAY.match(time.get("text", "").strip()))
+
+
+def _last_date_before(doc: Document, offset: int) -> str | None:
+    earlier = [t for t in doc.times or [] if t.get("end", 0) <= offset and isinstance(t.get("value"), str)
+               and DATED_VALUE.match(t["value"])]
+    return max(earlier, key=lambda t: t["start"])["value"] if earlier else None
+
+
+def _hedged_by_words(heads: list, lex: Lexicon) -> bool:
+    for head in heads:
+        if any(c.lemma_.lower() in lex.hedges or c.lower_ in lex.hedges for c in head.children
+               if c.dep_ in ("advmod", "aux", "auxpass")):
+            return True
+        if head.dep_ == "xcomp":
+            up = head.head
+            if up.lemma_.lower() in lex.hedges:
+                return True
+            if up.lemma_.lower() in HEARSAY_VERBS and any(c.dep_ == "auxpass" for c in up.children):
+                return True
+    return False
+
+
+def _has_future_modal(token) -> bool:
+    if any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in token.children):
+        return True
+    return any(c.dep_ == "aux" and c.lower_ == "going" for c in token.children)
+
+
+# -- assembling events -----------------------------------------------------------
+
+@dataclass
+class Draft:
+    token: object
+    sense: Sense
+    type: str
+    mode: str | None
+    actor_tokens: list
+    target_tokens: list
+    place_heads: list
+
+
+def _fold_verb_on_verb(parse, triggers: dict) -> tuple[dict, set]:
+    """Types after verb-on-verb rules, and the triggers folded into an outer event."""
+    types = {i: (s.type, s.mode) for i, s in triggers.items()}
+    folded = set()
+    for i, sense in triggers.items():
+        token = parse[i]
+        inner = [c for c in token.children if c.i in triggers and (
+            c.dep_ == "xcomp" or (c.dep_ == "dobj" and _pos_class(c) == "NOUN"))]
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "to"):
+                inner += [c for c in prep.children if c.dep_ in ("pobj", "pcomp") and c.i in triggers]
+        for c in inner:
+            inner_sense = triggers[c.i]
+            if sense.type not in UNREALIZED_FRAMES and c.dep_ != "xcomp":
+                continue  # "condemned the attack": the attack stands on its own
+            folded.add(c.i)
+            if sense.type in ("AGREE", "THREATEN") and inner_sense.type in MATERIAL_CONFLICT and c.dep_ == "xcomp":
+                types[i] = ("THREATEN", _threat_mode(inner_sense))
+            elif sense.type in ("REQUEST", "REJECT") and types[i][1] is None:
+                types[i] = (sense.type, YIELD_MODES.get(inner_sense.type))
+    for i, sense in triggers.items():
+        if i in folded or sense.type not in MATERIAL_CONFLICT:
+            continue
+        if _pos_class(parse[i]) == "VERB" and _has_future_modal(parse[i]):
+            types[i] = ("THREATEN", _threat_mode(sense))
+    return types, folded
+
+
+def _threat_mode(sense: Sense) -> str | None:
+    return THREAT_MODES.get((sense.type, sense.mode)) or THREAT_MODES.get(sense.type)
+
+
+def _drafts(parse, triggers: dict, mentions: Mentions, lex: Lexicon) -> list[Draft]:
+    types, folded = _fold_verb_on_verb(parse, triggers)
+    drafts = []
+    lent = {}  # light-verb index -> event-noun index
+    for i, sense in triggers.items():
+        token = parse[i]
+        if _pos_class(token) == "NOUN":
+            gov = _governor(token)
+            if gov is not None and gov.lemma_.lower() in lex.light_verbs and token.dep_ == "dobj":
+                lent[gov.i] = i
+    for i, sense in sorted(triggers.items()):
+        if i in folded or i in lent:
+            continue
+        token = parse[i]
+        type_, mode = types[i]
+        if _pos_class(token) == "VERB":
+            actors, targets = _verb_arguments(token, skip=set())
+            place_heads = [token]
+        else:
+            actors, targets = _noun_arguments(token, sense, mentions)
+            gov = _governor(token)
+            place_heads = [token]
+            if gov is not None and gov.i in lent and lent[gov.i] == i:
+                if _negated(gov):
+                    continue
+                gov_actors, gov_targets = _verb_arguments(gov, skip={i})
+                actors = actors or gov_actors
+                targets = targets or [t for t in gov_targets if t.dep_ != "dobj"]
+                place_heads.append(gov)
+            elif gov is not None and token.dep_ in ("nsubj", "nsubjpass") and gov.lemma_.lower() in lex.occur_verbs:
+                place_heads.append(gov)
+            elif not actors and not targets:
+                continue
+        if any(a.lemma_.lower() in lex.non_agents for a in actors):
+            continue
+        drafts.append(Draft(token, sense, type_, mode, actors, targets, place_heads))
+    return drafts
+
+
+def _time_tokens(doc: Document, parse) -> set[int]:
+    """Indices of tokens inside a Time (or tagged DATE/TIME): never an actor or target."""
+    out = {t.i for t in parse if t.ent_type_ in ("DATE", "TIME")}
+    for time in doc.times or []:
+        if time.get("start") is None:
+            continue
+        span = parse.char_span(time["start"], time["end"], alignment_mode="expand")
+        if span is not None:
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _is_argument(token, not_arguments: set[int]) -> bool:
+    if token.i in not_arguments:
+        return False
+    if token.lower_ in RELATIVE_PRONOUNS and not (token.head.dep_ == "relcl"):
+        return False
+    return True
+
+
+def _sentence_of(doc: Document, offset: int) -> tuple[int, int]:
+    starts = [s[0] for s in doc.sentences]
+    k = bisect.bisect_right(starts, offset) - 1
+    if k < 0 or not doc.sentences:
+        return 0, len(doc.text)
+    return tuple(doc.sentences[k])
+
+
+def find_events(doc: Document, parse, lex: Lexicon | None = None) -> list[dict]:
+    """Every event in `doc`, as CONTRACT.md Event records, in text order."""
+    lex = lex or load_lexicon()
+    mentions = Mentions(doc, parse)
+    triggers = find_triggers(parse, mentions, lex)
+    not_arguments = _time_tokens(doc, parse)
+    events = []
+    for draft in _drafts(parse, triggers, mentions, lex):
+        token = draft.token
+        draft.actor_tokens = [t for t in draft.actor_tokens if _is_argument(t, not_arguments)]
+        draft.target_tokens = [t for t in draft.target_tokens if _is_argument(t, not_arguments)]
+        start, end = token.idx, token.idx + len(token)
+        sentence = _sentence_of(doc, start)
+        attribution = _innermost(doc.attributions, "content", start, end)
+        quote = _innermost(doc.quotes, None, start, end)
+        if attribution is None and quote is not None:
+            attribution = _overlapping(doc.attributions, "content", quote["start"], quote["end"])
+        date, time_id = _date(doc, parse, token, sentence, attribution)
+        heads = draft.place_heads
+        events.append({
+            "id": f"v{len(events) + 1}",
+            "type": draft.type,
+            "mode": draft.mode,
+            "trigger": doc.span(start, end),
+            "sentence": doc.span(*sentence),
+            "actors": [_argument(doc, t, mentions) for a in draft.actor_tokens for t in _with_conjuncts(a)],
+            "targets": [_argument(doc, t, mentions) for a in draft.target_tokens for t in _with_conjuncts(a)],
+            "place": _place(doc, heads, mentions),
+            "date": date,
+            "time": time_id,
+            "attributed_to": attribution.get("id") if attribution else None,
+            "hedged": bool(attribution and attribution.get("hedged")) or _hedged_by_words(heads, lex),
+            "quote": quote.get("id") if quote else None,
+            "cluster": None,
+        })
+    return events
+
 
 def add_events(doc: Document, parse) -> Document:
     """Return `doc` with its `events` layer set."""
-    doc.events = []
+    doc.events = find_events(doc, parse)
     return doc

@@ -1,13 +1,367 @@
-"""The `figures` layer. (Placeholder: the extraction issue builds it.)"""
+"""The `figures` layer: numbers a report gives, with what they count and who says so.
+
+A figure is a run of number tokens in digits or words ("1,200", "1.2
+million", "a million", "Forty-six thousand") or a vague amount ("dozens",
+"hundreds of thousands"), plus an adjacent unit symbol or word ("$", "%",
+"percent"), which the span includes.
+
+Vague amounts follow ACLED's convention for vague fatality reports: the most
+conservative reading is coded, "tens" 10, "dozens" 12, "hundreds" 100,
+"thousands" 1000 and so on (data/figure_vague.tsv). Such a figure has
+`vague` true, `value` = `low` = that reading, and `high` the largest reading
+below the next order of magnitude ("hundreds": 100 to 999). "hundreds of
+thousands" multiplies both readings. "several", "many" and "a few" are not
+figures. An exact figure has `value` = `low` = `high`, except a range "10-15
+people" (low 10, high 15, value 10) and a qualifier: "over"/"more than"/"at
+least" leave `high` null, "up to" leaves `low` null.
+
+Not figures: numbers inside a Time span, 4-digit years outside a noun phrase,
+times of day ("10:30", "3 p.m."), scores ("1-0", "10-1": a pair of numbers
+joined by a hyphen with no counted noun after it), ordinals, "one of",
+"one" as a pronoun, model names ("Su-34") and page furniture ("page 2",
+data/figure_skip.txt).
+
+`counts` is read from the parse (data/figure_counts.tsv): the noun the number
+modifies ("hostages", "deaths"), its "of" complement ("dozens of deaths"),
+a participle or relative clause on that noun ("1,200 people killed"), the verb
+that governs it ("killing over 1,200 people", "abduct hundreds", "causing
+dozens to die", "have been displaced") or its predicate ("are dead"), or the
+subject of "the death toll rose to 35". `claimed_by` is the innermost
+attribution whose content covers the figure.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from newstrace import lexicons
 from newstrace.model import Document
 
 REQUIRES = ("entities", "attributions")
 ASSIGNS = "figures"
 
+_DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.?m\.?|p\.?m\.?|o'clock|o’clock)(?=\W|$)", re.I)
+_PAIR = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)(?![\w-])")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+QUALIFIER_REACH = 3
+GOVERNING_DEPS = ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj", "npadvmod")
+PREDICATE_DEPS = ("acomp", "oprd", "xcomp", "attr", "ccomp")
+TALLY_NOUNS = frozenset({"toll", "number", "tally", "count", "total"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Number words, vague amounts, qualifiers, units and count words, loaded once."""
+
+    units: dict[str, float]
+    scales: dict[str, float]
+    vague: dict[str, tuple[float, float, float]]
+    qualifiers: dict[tuple[str, ...], str]
+    units_before: dict[str, str]
+    units_after: dict[str, str]
+    counts: dict[str, str]
+    skip_before: frozenset[str]
+
+    @classmethod
+    def load(cls) -> "Lexicon":
+        words = lexicons.table("figure_number_words.tsv")
+        units = lexicons.table("figure_units.tsv")
+        return cls(
+            units={w: float(v) for w, v, k in words if k == "unit"},
+            scales={w: float(v) for w, v, k in words if k == "scale"},
+            vague={w: (float(v), float(lo), float(hi)) for w, v, lo, hi in lexicons.table("figure_vague.tsv")},
+            qualifiers={tuple(p.split()): q for p, q in lexicons.table("figure_qualifiers.tsv")},
+            units_before={w: u for w, u, side in units if side == "before"},
+            units_after={w: u for w, u, side in units if side == "after"},
+            counts={w: c for w, c in lexicons.table("figure_counts.tsv")},
+            skip_before=lexicons.words("figure_skip.txt"),
+        )
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+class Figures:
+    """Find figures in a parsed document with one lexicon."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def __call__(self, doc: Document, parse) -> Document:
+        doc.figures = self.find_figures(doc, parse)
+        return doc
+
+    def find_figures(self, doc: Document, parse) -> list[dict]:
+        """All figures in `parse`, numbered in text order."""
+        blocked = self._blocked_spans(doc)
+        ranges = self._ranges(doc.text)
+        found, i = [], 0
+        while i < len(parse):
+            run = self._run_at(parse, i)
+            if not run:
+                i += 1
+                continue
+            first, last = run
+            record = self._figure(doc, parse, first, last, blocked, ranges)
+            if record:
+                found.append(record)
+            i = last + 1
+        for n, record in enumerate(found, 1):
+            record["id"] = f"f{n}"
+        return found
+
+    # -- finding runs of number tokens ----------------------------------------
+
+    def _is_number_word(self, token) -> bool:
+        low = token.lower_
+        return bool(_DIGITS.match(token.text)) or low in self.lex.units or low in self.lex.scales
+
+    def _run_at(self, parse, i) -> tuple[int, int] | None:
+        """The token run of one number starting at token i, or None."""
+        token = parse[i]
+        if token.lower_ in self.lex.vague and token.pos_ in ("NOUN", "NUM") and not (i > 0 and parse[i - 1].dep_ in ("det", "poss")):
+            last = i
+            if i + 2 < len(parse) and parse[i + 1].lower_ == "of" and parse[i + 2].lower_ in self.lex.vague:
+                last = i + 2  # "hundreds of thousands"
+            return i, last
+        if not self._is_number_word(token):
+            return None
+        last = i
+        while last + 1 < len(parse):
+            nxt = parse[last + 1]
+            if self._is_number_word(nxt) and not _DIGITS.match(parse[last].text) or (
+                nxt.lower_ in self.lex.scales and _DIGITS.match(parse[last].text)
+            ):
+                last += 1
+            elif nxt.text in ("-", "‐") and not nxt.whitespace_ and not parse[last].whitespace_ and last + 2 < len(parse) and parse[last + 2].lower_ in self.lex.units and not _DIGITS.match(parse[last].text):
+                last += 2  # "Forty-six"
+            elif nxt.lower_ == "and" and last + 2 < len(parse) and parse[last].lower_ in ("hundred", "thousand") and parse[last + 2].lower_ in self.lex.units:
+                last += 2  # "two hundred and fifty"
+            else:
+                break
+        first = i
+        if parse[i].lower_ in self.lex.scales and i > 0 and parse[i - 1].lower_ in ("a", "an"):
+            first = i - 1  # "a million"
+        return first, last
+
+    # -- one figure ------------------------------------------------------------
+
+    def _figure(self, doc, parse, first, last, blocked, ranges) -> dict | None:
+        tokens = parse[first:last + 1]
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        if any(s < end and start < e for s, e in blocked) or self._not_a_figure(doc, parse, first, last):
+            return None
+        vague = tokens[-1].lower_ in self.lex.vague or tokens[0].lower_ in self.lex.vague
+        if vague:
+            value, low, high = self._vague_value(tokens)
+        else:
+            value = self._value(tokens)
+            if value is None:
+                return None
+            low = high = value
+        pair = next((r for r in ranges if r[0] <= start < r[1]), None)
+        if pair is not None:
+            if pair[2] is None:
+                return None  # a score such as "1-0"
+            start, end, low, high = pair[0], pair[1], pair[2], pair[3]
+            value = low
+            last = next(t.i for t in parse if t.idx < end <= t.idx + len(t))
+        head = parse[last]
+        unit, start, end = self._unit(doc, parse, first, last, start, end)
+        qualifier = self._qualifier(parse, first)
+        if qualifier in ("over", "more than", "at least"):
+            high = None
+        elif qualifier == "up to":
+            low = None
+        return doc.span(
+            start, end, id=None, value=_number(value),
+            low=None if low is None else _number(low), high=None if high is None else _number(high),
+            vague=vague, qualifier=qualifier, unit=unit,
+            counts=self._counts(head), claimed_by=_claimed_by(doc, start, end),
+        )
+
+    def _not_a_figure(self, doc, parse, first, last) -> bool:
+        token, text = parse[first], doc.text
+        if token.lower_ == "one" and first == last and (token.dep_ != "nummod" or _next_lower(parse, last) == "of"):
+            return True
+        if first == last and _ORDINAL.match(token.text):
+            return True
+        if first > 0 and parse[first - 1].lower_ in self.lex.skip_before:
+            return True
+        if token.idx >= 2 and text[token.idx - 1] in "-‐" and text[token.idx - 2].isalpha():
+            return True  # a model name such as "Su-34"
+        if first == last and _YEAR.match(token.text) and not (token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS")):
+            return True
+        return False
+
+    def _blocked_spans(self, doc) -> list[tuple[int, int]]:
+        spans = [(t["start"], t["end"]) for t in doc.times]
+        spans += [m.span() for m in _CLOCK.finditer(doc.text)]
+        spans += [m.span() for m in _ISO_DATE.finditer(doc.text)]
+        return spans
+
+    def _ranges(self, text) -> list[tuple[int, int, float | None, float | None]]:
+        """Number pairs "N-M": a range when a unit or counted noun follows, else a score (low None)."""
+        out = []
+        for m in _PAIR.finditer(text):
+            after = text[m.end():m.end() + 40].lstrip().lower()
+            word = re.match(r"[%$€£]|[^\W\d]+(?:\s[^\W\d]+)?", after)
+            follows = word.group(0) if word else ""
+            is_range = follows in self.lex.units_after or follows.split(" ")[0] in self.lex.units_after
+            if is_range:
+                out.append((m.start(), m.end(), float(m.group(1)), float(m.group(2))))
+            else:
+                out.append((m.start(), m.end(), None, None))
+        return out
+
+    # -- values ----------------------------------------------------------------
+
+    def _value(self, tokens) -> float | None:
+        """The value of number words and digits: "Forty-six thousand" 46000, "1.2 million" 1200000."""
+        total, current, seen = 0.0, 0.0, False
+        for token in tokens:
+            low = token.lower_
+            if _DIGITS.match(token.text):
+                current += float(token.text.replace(",", ""))
+            elif low in ("a", "an"):
+                current += 1
+            elif low in self.lex.units:
+                current += self.lex.units[low]
+            elif low in self.lex.scales:
+                scale = self.lex.scales[low]
+                current = (current or 1) * scale
+                if scale >= 1000:
+                    total, current = total + current, 0.0
+            else:
+                continue
+            seen = True
+        return total + current if seen else None
+
+    def _vague_value(self, tokens) -> tuple[float, float, float]:
+        value, low, high = 1.0, 1.0, 1.0
+        for token in tokens:
+            if token.lower_ in self.lex.vague:
+                v, lo, hi = self.lex.vague[token.lower_]
+                value, low, high = value * v, low * lo, high * hi
+        return value, low, high
+
+    def _qualifier(self, parse, first) -> str | None:
+        """The longest qualifier phrase ending right before the number ("more than", "over")."""
+        for width in range(QUALIFIER_REACH, 0, -1):
+            if first - width < 0:
+                continue
+            words = tuple(t.lower_ for t in parse[first - width:first])
+            if words in self.lex.qualifiers:
+                return self.lex.qualifiers[words]
+        return None
+
+    def _unit(self, doc, parse, first, last, start, end) -> tuple[str | None, int, int]:
+        """The unit and the span widened over a unit symbol or word next to the number."""
+        if first > 0 and parse[first - 1].lower_ in self.lex.units_before:
+            before = parse[first - 1]
+            return self.lex.units_before[before.lower_], before.idx, end
+        nxt = parse[last + 1] if last + 1 < len(parse) else None
+        if nxt is None:
+            return None, start, end
+        pair = f"{nxt.lower_} {parse[last + 2].lower_}" if last + 2 < len(parse) else ""
+        if pair in self.lex.units_after:
+            return self.lex.units_after[pair], start, parse[last + 2].idx + len(parse[last + 2])
+        if nxt.lower_ in self.lex.units_after:
+            unit = self.lex.units_after[nxt.lower_]
+            if unit in ("percent",) or nxt.text in "%":
+                return unit, start, nxt.idx + len(nxt)
+            return unit, start, end
+        noun = self._counted_noun(parse[last])
+        if noun is not None and noun.i != last:
+            if noun.lower_ in self.lex.units_after:
+                return self.lex.units_after[noun.lower_], start, end
+            if noun.ent_type_ == "NORP" and noun.tag_ in ("NNS", "NNPS"):
+                return "people", start, end
+            return noun.lemma_.lower(), start, end
+        return None, start, end
+
+    # -- what is counted -------------------------------------------------------
+
+    def _counted_noun(self, head):
+        """The noun the number counts: its head noun ("1,200 people"), its "of" object ("hundreds of hostages"), or itself."""
+        if head.dep_ in ("nummod", "quantmod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
+            return head.head
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        return obj if obj is not None else head
+
+    def _counts(self, head) -> str | None:
+        """What the figure counts, from the words the parse ties to it."""
+        noun = self._counted_noun(head)
+        for token in (noun, head):
+            found = self._count_word(token)
+            if found:
+                return found
+        for child in noun.children:
+            if child.dep_ in ("acl", "relcl", "amod"):
+                found = self._count_word(child) or self._count_word_in(child)
+                if found:
+                    return found
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+            return self._from_verb(noun.head.head, noun)
+        if noun.dep_ in GOVERNING_DEPS or noun.dep_ == "nummod":
+            return self._from_verb(noun.head, noun)
+        return None
+
+    def _from_verb(self, verb, noun) -> str | None:
+        found = self._count_word(verb)
+        if found:
+            return found
+        for child in verb.children:
+            if child.i == noun.i:
+                continue
+            if child.dep_ in PREDICATE_DEPS:
+                found = self._count_word(child)
+                if found:
+                    return found
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in TALLY_NOUNS:
+                found = self._count_word_in(child)
+                if found:
+                    return found
+        return None
+
+    def _count_word(self, token) -> str | None:
+        return self.lex.counts.get(token.lemma_.lower()) or self.lex.counts.get(token.lower_)
+
+    def _count_word_in(self, token) -> str | None:
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "acomp", "xcomp", "dobj"):
+                found = self._count_word(child)
+                if found:
+                    return found
+        return self._count_word(token) if token.lemma_.lower() not in TALLY_NOUNS else None
+
+
+def _next_lower(parse, i) -> str:
+    return parse[i + 1].lower_ if i + 1 < len(parse) else ""
+
+
+def _claimed_by(doc: Document, start: int, end: int) -> str | None:
+    """The innermost attribution whose content covers [start, end)."""
+    best = None
+    for record in doc.attributions:
+        content = record.get("content") or {}
+        if content.get("start") is not None and content["start"] <= start and end <= content["end"]:
+            if best is None or content["end"] - content["start"] < best[0]:
+                best = (content["end"] - content["start"], record.get("id"))
+    return best[1] if best else None
+
+
+_finder: Figures | None = None
+
 
 def add_figures(doc: Document, parse) -> Document:
     """Return `doc` with its `figures` layer set."""
-    doc.figures = []
-    return doc
+    global _finder
+    if _finder is None:
+        _finder = Figures(Lexicon.load())
+    return _finder(doc, parse)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from newstrace.model import ReadError, Record
 from newstrace.readers.decode import decode_text
 
-DATE_HEADER = re.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?[ \t]*", re.IGNORECASE)
+DATE_HEADER = re.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 
 
 def read_text(data: bytes, path: str) -> Iterator[Record | ReadError]:

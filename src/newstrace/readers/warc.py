@@ -6,12 +6,10 @@ file keeps the records before the break and ends with one ReadError.
 """
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from newstrace.model import ReadError, Record
 from newstrace.readers.html import read_html
@@ -34,7 +32,7 @@ def read_warc(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Record | 
                 yield ReadError(path, position, "response larger than the one-article limit", "skipped; raise the limit if this page is an article")
                 continue
             yield from read_html(data, path, url=url, position=position)
-    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
+    except Exception as exc:  # warcio fails in many ways on a cut-off file (EOFError, zlib.error, AttributeError...)
         where = f"after record {number}" if number else "at the start"
         yield ReadError(path, where, f"truncated or corrupt WARC ({_short(exc)})", "re-download the file; the records before the break were kept")
 

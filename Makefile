@@ -1,0 +1,40 @@
+# newstrace: `make demo` sets everything up and runs the main job; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := demo.db
+
+.PHONY: demo test test-slow eval bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/newstrace ingest --db $(DEMO_DB) examples/
+	$(BIN)/newstrace stats --db $(DEMO_DB)
+	@echo
+	@echo "Next: $(BIN)/newstrace list --db $(DEMO_DB)"
+	@echo "      $(BIN)/newstrace search --db $(DEMO_DB) 'Hamas AND Istanbul'"
+	@echo "      $(BIN)/newstrace show --db $(DEMO_DB) ID"
+	@echo "      $(BIN)/newstrace export --db $(DEMO_DB) --format json -o corpus.json"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest --slow
+
+eval: $(STAMP)
+	for script in eval/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+bench: $(STAMP)
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache

@@ -1,0 +1,278 @@
+"""The command line: a few lines per command over the library (../shared/CONTRACT.md)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newstrace import export as exporter
+from newstrace import query
+from newstrace.errors import NewstraceError, UsageError
+from newstrace.ingest import ingest as run_ingest
+from newstrace.model import Document, ReadError
+from newstrace.readers import expand_path
+from newstrace.store import open_store, resolve_db
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="newstrace: evidence-linked facts from news reports.")
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+STATE = {"debug": False}
+
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLite file or postgresql:// URL [default: $NEWSTRACE_DB or newstrace.db]")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json")]
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False):
+    STATE["debug"] = debug
+
+
+def say_error(message: str) -> None:
+    err.print(f"newstrace: {message}", markup=False)
+
+
+@contextmanager
+def _store(db: str | None):
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _emit(data, format: str) -> None:
+    if format == "json":
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+    elif isinstance(data, list):
+        _table(data)
+    else:
+        for key, value in data.items():
+            out.print(f"{key}: {value}", markup=False)
+
+
+def _brief(row: dict) -> dict:
+    """A list row narrow enough for a terminal: short id, date, title, where it came from."""
+    title = row.get("title") or ""
+    source = os.path.basename(row.get("path") or "") + (f":{row['position']}" if row.get("position") else "")
+    return {"id": row["id"][:10], "published": row.get("published") or "", "title": title[:60] + ("…" if len(title) > 60 else ""), "source": source}
+
+
+def _table(rows: list[dict]) -> None:
+    if not rows:
+        out.print("(nothing)")
+        return
+    table = Table(show_edge=False)
+    for column in rows[0]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    out.print(table)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="files, folders, globs, or - for standard input")],
+    db: DbOpt = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="processes to use")] = 1,
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
+):
+    """Read news files into the store. Example: newstrace ingest examples/"""
+    missing = [p for p in paths if p != "-" and next(expand_path(p), None) is None]
+    for path in missing:
+        say_error(f"{path}: no such file or folder — check the path, or quote a glob so the shell does not expand it")
+    present = [p for p in paths if p not in missing]
+    with _store(db) as store, _progress() as advance:
+        report = run_ingest(present, store, extract=not no_extract, workers=workers,
+                            on_progress=advance, on_error=_ErrorPrinter())
+    _ingest_summary(report, resolve_db(db))
+    if missing:
+        raise typer.Exit(2)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+class _ErrorPrinter:
+    """Print the first failures one line each, then only count them (all are stored)."""
+
+    LIMIT = 20
+
+    def __init__(self):
+        self.seen = 0
+
+    def __call__(self, error: ReadError) -> None:
+        self.seen += 1
+        if self.seen <= self.LIMIT:
+            say_error(error.message())
+        elif self.seen == self.LIMIT + 1:
+            say_error("more failures — not printed here; `newstrace errors` lists them all")
+
+
+@contextmanager
+def _progress():
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    columns = (SpinnerColumn(), TextColumn("ingesting"), BarColumn(), TextColumn("{task.completed} documents"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingest", total=None)
+        yield lambda n: progress.advance(task, n)
+
+
+def _ingest_summary(report, db: str) -> None:
+    table = Table(title=f"ingested into {db}", show_edge=False)
+    for column in ("documents read", "new", "unchanged", "updated", "new versions", "failed"):
+        table.add_column(column, justify="right")
+    stored = report.stored
+    table.add_row(*map(str, (report.read, len(stored.added), len(stored.unchanged), len(stored.updated), len(stored.versions), report.failed)))
+    err.print(table)
+    if report.failed:
+        err.print(f"{report.failed} input(s) failed; `newstrace errors --db {db}` lists them.", markup=False)
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="one file, or - for standard input")],
+    format: FormatOpt = "json",
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="clean only, no layers")] = False,
+):
+    """Process one file and print its document, without a store. Example: newstrace extract report.txt"""
+    from newstrace.pipeline import process_batch
+    from newstrace.readers import read_paths
+
+    if path != "-" and next(expand_path(path), None) is None:
+        raise UsageError(path, "no such file or folder", "check the path")
+    results = list(process_batch(read_paths([path]), extract=not no_extract))
+    docs = [r.to_dict() for r in results if isinstance(r, Document)]
+    for problem in (r for r in results if isinstance(r, ReadError)):
+        say_error(problem.message())
+    if docs:
+        _emit(docs[0] if len(docs) == 1 else docs, "json" if format == "json" else "text")
+    if len(docs) < len(results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    db: DbOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="json or jsonl")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file to write [default: standard output]")] = None,
+):
+    """Write the store as the contract's JSON. Example: newstrace export --format json -o corpus.json"""
+    if format not in ("json", "jsonl"):
+        raise UsageError(None, f"unknown export format {format!r}", "use --format json or --format jsonl")
+    with _store(db) as store:
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+        corpus = open(f"{output}.corpus.jsonl", "w", encoding="utf-8") if output and format == "jsonl" else None
+        try:
+            count = exporter.write_json(store, stream) if format == "json" else exporter.write_jsonl(store, stream, corpus)
+        finally:
+            for handle in (stream, corpus):
+                if handle not in (None, sys.stdout):
+                    handle.close()
+    if output:
+        err.print(f"wrote {count} documents to {output}", markup=False)
+
+
+@app.command(name="list")
+def list_documents(
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    format: FormatOpt = "text",
+):
+    """List stored documents. Example: newstrace list --limit 20"""
+    with _store(db) as store:
+        rows = query.document_list(store, limit=limit, offset=offset)
+    if format != "json":
+        rows = [_brief(row) for row in rows]
+    _emit(rows, format)
+
+
+@app.command()
+def show(doc_id: str, db: DbOpt = None, format: FormatOpt = "text"):
+    """Show one document and its layers. Example: newstrace show 3f2a9c"""
+    with _store(db) as store:
+        doc = query.document(store, doc_id)
+    if format == "json":
+        _emit(doc, "json")
+        return
+    for key in ("id", "title", "title_flags", "published", "outlet", "url", "source", "versions"):
+        out.print(f"{key}: {doc[key]}", markup=False)
+    out.print("layers: " + ", ".join(f"{name} {len(doc[name])}" for name in ("sentences", "entities", "times", "figures", "quotes", "attributions", "events")), markup=False)
+    out.print(f"boilerplate: {len(doc['boilerplate'])} blocks", markup=False)
+    out.print("", doc["text"], markup=False)
+
+
+@app.command()
+def search(query_text: Annotated[str, typer.Argument(metavar="QUERY")], db: DbOpt = None, limit: int = 20, format: FormatOpt = "text"):
+    """Full-text search (SQLite FTS5 syntax). Example: newstrace search 'Hamas AND Istanbul'"""
+    with _store(db) as store:
+        rows = query.search(store, query_text, limit=limit)
+    if format != "json":
+        rows = [{**_brief(row), "snippet": " ".join(row["snippet"].split())} for row in rows]
+    _emit(rows, format)
+
+
+@app.command()
+def errors(db: DbOpt = None, format: FormatOpt = "text"):
+    """List the recorded failures. Example: newstrace errors"""
+    with _store(db) as store:
+        rows = query.errors(store)
+    if format == "json":
+        _emit(rows, "json")
+        return
+    for row in rows:
+        where = f"{row['path']}:{row['position']}" if row["position"] else row["path"]
+        times = f" (x{row['count']})" if row["count"] > 1 else ""
+        out.print(f"{where}: {row['reason']} — {row['hint']}{times}", markup=False)
+    if not rows:
+        out.print("no errors recorded")
+
+
+@app.command()
+def stats(db: DbOpt = None, format: FormatOpt = "text"):
+    """Corpus statistics. Example: newstrace stats"""
+    with _store(db) as store:
+        _emit(query.stats(store), format)
+
+
+def main() -> None:
+    """Entry point: run the app; turn library errors into one line and an exit code."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = app(standalone_mode=False)
+    except NewstraceError as exc:
+        say_error(str(exc))
+        if debug:
+            traceback.print_exc()
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        say_error("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        say_error("interrupted — what was committed is kept; run the same command again to finish")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors (typer may vendor click), then anything unexpected
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(exc.exit_code)
+        say_error(f"internal error ({type(exc).__name__}: {exc}) — rerun with --debug and report it")
+        if debug:
+            traceback.print_exc()
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Open a store from a `--db` value: a SQLite file path (default) or a postgresql:// URL."""
+from __future__ import annotations
+
+import os
+
+from newstrace.errors import UsageError
+from newstrace.store.base import PutReport, Store
+from newstrace.store.sqlite import SQLiteStore, document_key
+
+DEFAULT_DB = "newstrace.db"
+
+
+def resolve_db(db: str | None) -> str:
+    """The store location: `--db`, else $NEWSTRACE_DB, else newstrace.db here."""
+    return db or os.environ.get("NEWSTRACE_DB") or DEFAULT_DB
+
+
+def open_store(db: str | None = None) -> Store:
+    location = resolve_db(db)
+    if location.startswith(("postgresql://", "postgres://")):
+        raise UsageError(location.split("@")[-1], "PostgreSQL is not available in this version", "use a SQLite file path with --db for now")
+    if location != ":memory:":
+        parent = os.path.dirname(os.path.abspath(location))
+        if not os.path.isdir(parent):
+            raise UsageError(location, "the folder for the database does not exist", "create the folder or give --db another path")
+    return SQLiteStore(location)
+
+
+__all__ = ["open_store", "resolve_db", "Store", "PutReport", "SQLiteStore", "document_key", "DEFAULT_DB"]
