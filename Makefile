@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/newstrace stats --db $(DEMO_DB)
 	@echo
 	@echo "Next: $(BIN)/newstrace list --db $(DEMO_DB)"
-	@echo "      $(BIN)/newstrace search --db $(DEMO_DB) 'Hamas AND Istanbul'"
+	@echo "      $(BIN)/newstrace search --db $(DEMO_DB) 'strike AND Rotterdam'"
 	@echo "      $(BIN)/newstrace show --db $(DEMO_DB) ID"
 	@echo "      $(BIN)/newstrace export --db $(DEMO_DB) --format json -o corpus.json"
 

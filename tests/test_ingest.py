@@ -61,7 +61,7 @@ def test_a_run_killed_half_way_then_rerun_stores_every_document_once(tmp_path):
         body = " ".join(f"<p>Paragraph {j} of report {i}: the council met on Monday and agreed a plan for the harbour.</p>" for j in range(8))
         (corpus / f"{i:04d}.html").write_text(f"<html><head><title>Report {i}</title></head><body><article>{body}</article></body></html>")
     db = tmp_path / "s.db"
-    command = [NEWSTRACE, "ingest", "--no-extract", "--db", str(db), str(corpus)]
+    command = [NEWSTRACE, "ingest", "--no-extract", "--no-link", "--db", str(db), str(corpus)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and _count(db) < 64 and process.poll() is None:

@@ -11,8 +11,11 @@ Furniture is found by two general rules, not by a list of any site's lines:
 1. a paragraph that matches a furniture pattern (`data/furniture.txt`) in
    full is furniture wherever it stands;
 2. at either end of the body, a run of short headline-like paragraphs that
-   holds furniture is furniture as a whole from the first furniture line
-   outward: that is where related-article lists and "Next Article" teasers sit.
+   holds a navigation cue (navigation, comment, share, subscribe or
+   related-article line) is furniture as a whole from the first cue outward:
+   that is where related-article lists and "Next Article" teasers sit. Other
+   furniture (ads, credits, notices, tags) is no cue: a footnote after a
+   photo credit stays.
 
 `eval/body_extraction.py` measures these rules on trafilatura's evaluation set.
 """
@@ -31,10 +34,18 @@ HEADLINE_MAX_WORDS = 20
 HEADLINE_MAX_CHARS = 180
 
 
+#: Furniture kinds that mark the start of a run of navigation or related links.
+RUN_CUE_KINDS = frozenset({"navigation", "comments", "share", "subscribe", "related"})
+FURNITURE_MAX_CHARS = 200
+
+
 @functools.cache
-def _furniture_patterns() -> re.Pattern:
-    alternatives = "|".join(f"(?:{p})" for p in lexicons.lines("furniture.txt"))
-    return re.compile(rf"^(?:{alternatives})$", re.IGNORECASE)
+def _furniture_patterns() -> dict[str, re.Pattern]:
+    """One whole-line matcher per furniture kind, in the order of the data file."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, pattern in lexicons.table("furniture.txt"):
+        by_kind.setdefault(kind, []).append(f"(?:{pattern})")
+    return {kind: re.compile(rf"^(?:{'|'.join(alts)})$", re.IGNORECASE) for kind, alts in by_kind.items()}
 
 
 @functools.cache
@@ -44,10 +55,17 @@ def _title_marker() -> re.Pattern:
     return re.compile(rf"^\s*({names})\s*(?::|\s[-–—]\s)\s*", re.IGNORECASE)
 
 
-def is_furniture(paragraph: str) -> bool:
-    """True when the whole paragraph is site navigation or a prompt, not article text."""
+def furniture_kind(paragraph: str) -> str | None:
+    """The kind of furniture the whole paragraph is (navigation, share, credit, ...), or None."""
     line = " ".join(paragraph.split())
-    return bool(line) and len(line) <= 200 and bool(_furniture_patterns().match(line))
+    if not line or len(line) > FURNITURE_MAX_CHARS:
+        return None
+    return next((kind for kind, pattern in _furniture_patterns().items() if pattern.match(line)), None)
+
+
+def is_furniture(paragraph: str) -> bool:
+    """True when the whole paragraph is site navigation, a prompt or a notice, not article text."""
+    return furniture_kind(paragraph) is not None
 
 
 def is_headline_like(paragraph: str) -> bool:
@@ -79,14 +97,15 @@ def split_title_flags(title: str | None) -> tuple[str | None, list[str]]:
 
 def split_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """Split paragraphs into (kept, removed), both in document order."""
-    furniture = [is_furniture(p) for p in paragraphs]
-    removable = [f or is_headline_like(p) for f, p in zip(furniture, paragraphs)]
-    drop = list(furniture)
+    kinds = [furniture_kind(p) for p in paragraphs]
+    cues = [kind in RUN_CUE_KINDS for kind in kinds]
+    removable = [kind is not None or is_headline_like(p) for kind, p in zip(kinds, paragraphs)]
+    drop = [kind is not None for kind in kinds]
 
     tail = len(paragraphs)
     while tail > 0 and removable[tail - 1]:
         tail -= 1
-    first_cue = next((i for i in range(tail, len(paragraphs)) if furniture[i]), None)
+    first_cue = next((i for i in range(tail, len(paragraphs)) if cues[i]), None)
     if first_cue is not None:
         for i in range(first_cue, len(paragraphs)):
             drop[i] = True
@@ -94,7 +113,7 @@ def split_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     head = 0
     while head < len(paragraphs) and removable[head]:
         head += 1
-    last_cue = next((i for i in range(head - 1, -1, -1) if furniture[i]), None)
+    last_cue = next((i for i in range(head - 1, -1, -1) if cues[i]), None)
     if last_cue is not None:
         for i in range(0, last_cue + 1):
             drop[i] = True
@@ -102,6 +121,11 @@ def split_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     kept = [p for p, d in zip(paragraphs, drop) if not d]
     removed = [p for p, d in zip(paragraphs, drop) if d]
     return kept, removed
+
+
+def _same_line(a: str, b: str) -> bool:
+    """Equal but for case and whitespace."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def paragraphs_of(body: str) -> list[str]:
@@ -148,6 +172,8 @@ def _document(
         boilerplate.extend(removed)
     if title is None and len(paragraphs) > 1 and is_headline_like(paragraphs[0]):
         title = paragraphs.pop(0)
+    elif remove_furniture and title and paragraphs and _same_line(paragraphs[0], title):
+        boilerplate.append(paragraphs.pop(0))  # the page's headline repeated atop the body
     title, flags = split_title_flags(" ".join(title.split()) if title else title)
     text = "\n\n".join(paragraphs)
     return Document(

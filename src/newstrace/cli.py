@@ -84,15 +84,16 @@ def ingest(
     db: DbOpt = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="processes to use")] = 1,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
+    no_link: Annotated[bool, typer.Option("--no-link", help="skip linking the new documents (run `newstrace link` later)")] = False,
 ):
-    """Read news files into the store. Example: newstrace ingest examples/"""
+    """Read news files into the store and link the new ones. Example: newstrace ingest examples/"""
     missing = [p for p in paths if p != "-" and next(expand_path(p), None) is None]
     for path in missing:
         say_error(f"{path}: no such file or folder — check the path, or quote a glob so the shell does not expand it")
     present = [p for p in paths if p not in missing]
     with _store(db) as store, _progress() as advance:
         report = run_ingest(present, store, extract=not no_extract, workers=workers,
-                            on_progress=advance, on_error=_ErrorPrinter())
+                            on_progress=advance, on_error=_ErrorPrinter(), link_after=not no_link)
     _ingest_summary(report, resolve_db(db))
     if missing:
         raise typer.Exit(2)
@@ -136,6 +137,17 @@ def _ingest_summary(report, db: str) -> None:
     err.print(table)
     if report.failed:
         err.print(f"{report.failed} input(s) failed; `newstrace errors --db {db}` lists them.", markup=False)
+
+
+@app.command(name="link")
+def link_command(db: DbOpt = None):
+    """Recompute every link, story, event cluster and conflict. Example: newstrace link"""
+    from newstrace.link import link
+
+    with _store(db) as store:
+        report = link(store, full=True)
+    links = ", ".join(f"{count} {kind}" for kind, count in sorted(report.links.items())) or "no links"
+    err.print(f"linked {report.documents} documents: {report.pairs_compared} pairs compared, {links}, {report.event_pairs} event pairs", markup=False)
 
 
 @app.command()

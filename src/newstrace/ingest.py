@@ -28,6 +28,7 @@ class IngestReport:
     read: int = 0
     stored: PutReport = field(default_factory=PutReport)
     errors: list[ReadError] = field(default_factory=list)
+    linked: object = None  # the LinkReport when linking ran
 
     @property
     def failed(self) -> int:
@@ -42,8 +43,12 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     on_error: Callable[[ReadError], None] | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    link_after: bool = True,
 ) -> IngestReport:
-    """Read, process and store everything under `paths`; never raises on bad input."""
+    """Read, process and store everything under `paths`, then link the new documents.
+
+    Never raises on bad input: every failure is recorded in the store and the report.
+    """
     report = IngestReport()
     items = read_paths(paths, max_bytes=max_bytes)
     for batch in _processed_batches(items, extract, workers):
@@ -60,6 +65,10 @@ def ingest(
         report.read += len(docs)
         if on_progress:
             on_progress(len(docs))
+    if link_after:
+        from newstrace.link import link
+
+        report.linked = link(store)
     return report
 
 

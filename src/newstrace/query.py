@@ -44,5 +44,10 @@ def stats(store: Store) -> dict:
 
 
 def corpus(store: Store) -> dict[str, list]:
-    """The corpus-level arrays of the export (filled by linking; empty without it)."""
-    return {name: [] for name in CORPUS_ARRAYS}
+    """The corpus-level arrays of the export, as linking left them."""
+    return {
+        "entities": list(store.global_entities()),
+        "stories": list(store.stories()),
+        "event_clusters": store.corpus_records("event_clusters"),
+        "conflicts": store.corpus_records("conflicts"),
+    }

@@ -2,28 +2,40 @@
 
 Found from the one dependency parse, no extra model calls:
 
-- a reporting verb (data/reporting_verbs.txt) with its subject as source and
-  its ccomp/xcomp/dobj as content ("X said that ...", "X reported the
-  meeting"); with no complement of its own, a reporting clause hung on
-  another clause (advcl/parataxis: "..., X reported on Tuesday.", "The
-  delegation, the article claims, did not respond") takes that clause as
-  content;
-- "according to X" (the pobj is the source, the clause around it content);
+- a reporting verb (data/reporting_verbs.txt) with its subject as source
+  (a participle "..., saying that" or a conjunct "and added" shares its
+  head's subject; "who" gives its antecedent) and as content its clause
+  complement, or, where the data file allows it for the verb, a
+  to-infinitive, a noun object with what is said of it ("reported the
+  meeting", "called him a liar") or a preposition's object ("called for a
+  ceasefire"); with none of these, in order: what follows a colon ("X
+  added: ..."), a quote right next to the clause ("“...,” X said."), or the
+  sentence a set-off reporting clause hangs on ("..., X reported on
+  Tuesday.", "The delegation, the article claims, did not respond");
+- "according to X" (the pobj is the source, the rest of the sentence content);
 - a contest verb used as a participle ("revelations, while contested by some
   media") attributes the contest to its agent, over the noun it modifies;
 - a hedge adverb ("reportedly") or an agentless passive reporting verb
   ("were said to have remained silent") with no source in sight: the source
   is the document's outlet when known, else unknown, and `hedged` is true;
+- a line that opens with a speaker label ("PENCE: Well, ...");
 - a quote from the quotes layer whose speaker no reporting verb covered.
+A content that covers part of a quote is widened over the whole quote.
 
 `source` is always `{text, entity, start, end}`; when the report does not
 name the source (hedge-only attributions) `start`/`end` are null and `text`
-is the document's outlet or null. `via` lists the sources a source cites
-("citing unnamed sources"), each with its `source_kind`. `when` is the id of
-a Time that lies in the reporting clause itself, not in its content.
+is the document's outlet or null. `source_kind` comes from the source's
+words (data/source_kinds.tsv), else the entity type. `via` lists the
+sources a source cites ("citing unnamed sources"), each with its
+`source_kind`. `when` is the id of a Time in the reporting clause itself
+("reported on Tuesday"), never one inside the content. `hedged`: a hedge
+verb ("claims"), a hedge adverb in the reporting clause, or a passive hedge
+("were said to"); `contested`: a contest cue (data/contest_cues.txt) as the
+verb or in the reporting clause.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -36,10 +48,14 @@ ASSIGNS = "attributions"
 SOURCE_DEPS = ("nsubj",)
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj")
 HOSTED_DEPS = ("advcl", "parataxis", "ccomp")
-NOT_SOURCES = frozenset({"it", "this", "there", "what", "you", "which", "that", "who"})
+OBJECT_COMPLEMENTS = ("oprd", "xcomp", "ccomp")
+OBJECT_PREPS = frozenset({"for", "as", "over"})
+WHEN_DEPS = ("prep", "npadvmod", "advmod", "tmod", "pobj")
+NOT_SOURCES = frozenset({"this", "there", "what", "you", "which", "that", "who"})
+WH_WORDS = frozenset({"when", "whether", "how", "why", "if", "where", "what", "who"})
 RELATIVES = frozenset({"who", "that", "which"})
 ENTITY_KINDS = {"PERSON": "person", "ORG": "group", "NORP": "group", "GPE": "official", "FAC": "group", "LOC": "group"}
-_EDGE_PUNCT = re.compile(r"^[\s,;:—–-]+|[\s,;:—–-]+$")
+_LABEL_LINE = re.compile(r"^[\x22“]?(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<content>\S[^\n]*?)\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,7 @@ class Lexicon:
     object_content: frozenset[str]
     xcomp_content: frozenset[str]
     via: frozenset[str]
+    content_preps: dict[str, frozenset[str]]
     hedge_adverbs: frozenset[str]
     hedge_verbs: frozenset[str]
     hedge_passives: frozenset[str]
@@ -82,6 +99,8 @@ class Lexicon:
             object_content=flagged("object"),
             xcomp_content=flagged("xcomp"),
             via=flagged("via"),
+            content_preps={r[0].lower(): frozenset(f[5:].split("|")) for r in rows if len(r) > 1
+                           for f in r[1].split(",") if f.startswith("prep=")},
             hedge_adverbs=hedge("adverb"),
             hedge_verbs=hedge("verb"),
             hedge_passives=hedge("passive"),
@@ -97,7 +116,7 @@ class Lexicon:
 def _tokens_span(tokens) -> tuple[int, int] | None:
     """Character extent of some tokens, edge punctuation trimmed."""
     tokens = [t for t in tokens if not t.is_space]
-    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+    while tokens and tokens[0].is_punct:
         tokens = tokens[1:]
     while tokens and tokens[-1].is_punct:
         tokens = tokens[:-1]
@@ -112,13 +131,12 @@ def _subtree_span(token, exclude=frozenset()) -> tuple[int, int] | None:
     return _tokens_span(tokens)
 
 
-def _span_record(doc: Document, extent, **extra) -> dict | None:
-    return None if extent is None else doc.span(extent[0], extent[1], **extra)
-
-
 def _clause_minus(host, clause_ids: set[int]) -> tuple[int, int] | None:
-    """The host clause without a reporting clause inside it: the part before or after it, or all of it when the reporting clause sits in the middle."""
-    tokens = list(host.subtree)
+    """The host sentence without a reporting clause inside it: the part before or after it, or all of it when the reporting clause sits in the middle.
+
+    The sentence, not the host's subtree, so that "A, but B, X said" gives both A and B; it stops at paragraph breaks.
+    """
+    tokens = _paragraph_part(host.sent, min(clause_ids), max(clause_ids))
     inside = [t for t in tokens if t.i in clause_ids]
     if not inside:
         return _tokens_span(tokens)
@@ -130,6 +148,15 @@ def _clause_minus(host, clause_ids: set[int]) -> tuple[int, int] | None:
     if not _has_words(before):
         return _tokens_span(after)
     return _tokens_span(tokens)
+
+
+def _paragraph_part(sent, first: int, last: int) -> list:
+    """The tokens of `sent` in the same paragraph as tokens first..last."""
+    tokens = list(sent)
+    breaks = [t.i for t in tokens if "\n" in t.text or "\n" in t.whitespace_]
+    lo = max((b for b in breaks if b < first), default=sent.start - 1)
+    hi = min((b for b in breaks if b >= last), default=sent.end)
+    return [t for t in tokens if lo < t.i <= hi and not t.is_space]
 
 
 def _has_words(tokens) -> bool:
@@ -152,24 +179,28 @@ class Attributions:
         """All attributions in `parse`, numbered in text order."""
         found: list[dict] = []
         cues: set[int] = set()
+        quotes = _QuoteIndex(doc.quotes)
         for token in parse:
-            record = self._from_token(doc, token, cues)
+            record = self._from_token(doc, token, cues, quotes)
             if record:
                 found.append(record)
+        found += self._speaker_labels(doc, parse, cues)
+        for record in found:
+            _widen_over_quotes(doc, record, quotes)
         found += self._from_quotes(doc, found)
         found.sort(key=lambda a: (a["cue"]["start"], a["cue"]["end"]))
         for n, record in enumerate(found, 1):
             record["id"] = f"a{n}"
         return found
 
-    def _from_token(self, doc, token, cues: set[int]) -> dict | None:
+    def _from_token(self, doc, token, cues: set[int], quotes: "_QuoteIndex") -> dict | None:
         lemma = token.lemma_.lower()
         if token.i in cues:
             return None
         if lemma == "accord" and token.lower_ == "according":
             return self._according_to(doc, token, cues)
-        if token.pos_ in ("VERB", "AUX") and lemma in self.lex.reporting:
-            record = self._reporting_verb(doc, token, cues)
+        if token.pos_ in ("VERB", "AUX") and (lemma in self.lex.reporting or _passive_hedge(token, self.lex)):
+            record = self._reporting_verb(doc, token, cues, quotes)
             if record:
                 return record
         if token.pos_ == "VERB" and lemma in self.lex.contest and token.dep_ in ("advcl", "acl", "amod", "relcl"):
@@ -180,7 +211,7 @@ class Attributions:
 
     # each finder returns one record or None
 
-    def _reporting_verb(self, doc, verb, cues) -> dict | None:
+    def _reporting_verb(self, doc, verb, cues, quotes) -> dict | None:
         passive = any(c.dep_ == "auxpass" for c in verb.children)
         subject = self._subject(verb)
         agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
@@ -189,18 +220,20 @@ class Attributions:
         if passive and source is None:
             if content_tok is None or content_tok.dep_ != "xcomp":
                 return None
-            return self._record(doc, verb, None, content_tok, cues, hedged=verb.lemma_.lower() in self.lex.hedge_passives)
+            return self._record(doc, verb, None, content_tok, cues, quotes, hedged=verb.lemma_.lower() in self.lex.hedge_passives)
         if source is not None and source.lower_ in RELATIVES and verb.dep_ == "relcl":
             source = verb.head  # "Smith, who said that ..."
         if source is None or source.pos_ not in ("NOUN", "PROPN", "PRON") or source.lower_ in NOT_SOURCES:
             return None
-        return self._record(doc, verb, source, content_tok, cues)
+        return self._record(doc, verb, source, content_tok, cues, quotes)
 
     def _subject(self, verb):
-        for child in verb.children:
-            if child.dep_ in SOURCE_DEPS:
-                return child
-        if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+        """The verb's subject, else the subject it shares: "said X and added", "..., saying that"."""
+        subjects = [c for c in verb.children if c.dep_ in SOURCE_DEPS]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - verb.i))  # "“Panic,” said Wimes": the nearest
+        shares = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+        if shares and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
             return self._subject(verb.head)
         return None
 
@@ -219,13 +252,28 @@ class Attributions:
             child = by_dep.get(dep)
             if dep in allowed and child is not None and not (dep == "dobj" and child.pos_ == "PRON"):
                 return child
+        preps = self.lex.content_preps.get(lemma, ())
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                obj = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    return obj
+            if child.dep_ == "advcl" and any(g.lower_ in WH_WORDS and g.i < child.i for g in child.children):
+                return child  # "have not said when they would vote"
+            if child.dep_ in ("dep", "parataxis") and child.right_edge.i + 1 < verb.i and verb.doc[child.right_edge.i + 1].is_punct:
+                return child  # "Language unclear on X, experts say."
         return None
 
-    def _record(self, doc, verb, source, content_tok, cues, hedged=False) -> dict | None:
+    def _record(self, doc, verb, source, content_tok, cues, quotes, hedged=False) -> dict | None:
         source_ids = {t.i for t in source.subtree} if source is not None else set()
+        beside = (_after_colon(verb, quotes) or _adjacent_quote(doc, verb, quotes)) if content_tok is None else None
         if content_tok is not None:
             content_ids = {t.i for t in content_tok.subtree}
             content = _subtree_span(content_tok)
+            if content_tok.dep_ == "dobj":
+                content_ids, content = _with_object_complements(content_tok, content_ids, content)
+        elif beside is not None:
+            content_ids, content = set(), beside
         elif _is_set_off(verb):
             clause_ids = {t.i for t in verb.subtree}
             content_ids = {t.i for t in verb.head.subtree} - clause_ids
@@ -240,19 +288,20 @@ class Attributions:
         cue = self._cue_span(verb)
         return {
             "id": None,
-            "source": self._source(doc, source),
-            "source_kind": self._kind(source, clause) if source is not None else self._unnamed_kind(doc),
+            "source": self._source(doc, source, verb),
+            "source_kind": self._kind(doc, source, clause) if source is not None else self._unnamed_kind(doc),
             "cue": doc.span(*cue),
             "content": doc.span(*content),
             "via": via,
-            "when": self._when(doc, clause),
+            "when": self._when(doc, clause, verb),
             "hedged": hedged or self._hedged(verb, clause),
             "contested": self._contested(verb, clause),
         }
 
     def _cue_span(self, verb) -> tuple[int, int]:
-        """The verb with its auxiliaries, negation and particle ("has learned", "pointed out")."""
-        parts = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and abs(c.i - verb.i) <= 3]
+        """The verb with its auxiliaries, negation, particle and content preposition ("has learned", "called for")."""
+        preps = self.lex.content_preps.get(verb.lemma_.lower(), ())
+        parts = [verb] + [c for c in verb.children if (c.dep_ in ("aux", "auxpass", "neg", "prt") or (c.dep_ == "prep" and c.lower_ in preps)) and abs(c.i - verb.i) <= 3]
         parts = [t for t in parts if not (t.dep_ == "aux" and t.lower_ == "to")]
         lo, hi = min(t.i for t in parts), max(t.i for t in parts)
         doc = verb.doc
@@ -275,7 +324,7 @@ class Attributions:
         return {
             "id": None,
             "source": self._source(doc, source),
-            "source_kind": self._kind(source, clause),
+            "source_kind": self._kind(doc, source, clause),
             "cue": doc.span(according.idx, prep.idx + len(prep)),
             "content": doc.span(*content),
             "via": [],
@@ -302,11 +351,11 @@ class Attributions:
         return {
             "id": None,
             "source": self._source(doc, agent),
-            "source_kind": self._kind(agent, clause),
+            "source_kind": self._kind(doc, agent, clause),
             "cue": doc.span(*self._cue_span(verb)),
             "content": doc.span(*content),
             "via": [],
-            "when": self._when(doc, clause),
+            "when": self._when(doc, clause, verb),
             "hedged": False,
             "contested": True,
         }
@@ -330,6 +379,33 @@ class Attributions:
             "hedged": True,
             "contested": False,
         }
+
+    def _speaker_labels(self, doc, parse, cues) -> list[dict]:
+        """Lines that open with a name and a colon, as in transcripts and headlines ("PENCE: Well, ...").
+
+        The name must be tagged PERSON or ORG, or be in capitals in a document where two lines or more open with a name in capitals (a transcript).
+        """
+        labels = list(_LABEL_LINE.finditer(doc.text))
+        transcript = sum(m.group("name").isupper() for m in labels) > 1
+        out = []
+        for m in labels:
+            name_start, name_end = m.span("name")
+            span = parse.char_span(name_start, name_end)
+            if span is None or any(t.i in cues for t in span):
+                continue
+            named = span.root.ent_type_ in ("PERSON", "ORG")
+            if not (named or (m.group("name").isupper() and transcript)):
+                continue
+            colon = m.end("name")
+            out.append({
+                "id": None,
+                "source": doc.span(name_start, name_end, entity=_entity_at(doc, name_start, name_end)),
+                "source_kind": self._kind(doc, span.root, []) if named else "person",
+                "cue": doc.span(colon, colon + 1),
+                "content": doc.span(*m.span("content")),
+                "via": [], "when": None, "hedged": False, "contested": False,
+            })
+        return out
 
     def _from_quotes(self, doc, found) -> list[dict]:
         """Quotes whose speaker no reporting verb already covered become attributions."""
@@ -356,18 +432,21 @@ class Attributions:
 
     # -- fields -------------------------------------------------------------
 
-    def _source(self, doc, token) -> dict:
+    def _source(self, doc, token, inside=None) -> dict:
+        """The source phrase of `token`, without the reporting clause `inside` it ("Smith, who said ...")."""
         if token is None:
             return {"text": doc.outlet, "entity": None, "start": None, "end": None}
-        extent = _subtree_span(token) or (token.idx, token.idx + len(token))
+        exclude = {t.i for t in inside.subtree} if inside is not None and inside.head.i == token.i else set()
+        extent = _subtree_span(token, exclude) if not exclude else _tokens_span([t for t in token.subtree if t.i < min(exclude)])
+        extent = extent or (token.idx, token.idx + len(token))
         return doc.span(*extent, entity=_entity_at(doc, token.idx, token.idx + len(token)))
 
     def _unnamed_kind(self, doc) -> str:
         return "outlet" if doc.outlet else "unknown"
 
-    def _kind(self, token, clause) -> str:
+    def _kind(self, doc, token, clause) -> str:
         """Source kind from the words of the source phrase and its reporting clause."""
-        clause_text = " ".join(t.lower_ for t in clause)
+        clause_text = " ".join(t.lower_ for t in sorted({*clause, *token.subtree}, key=lambda t: t.i))
         for phrase, kind in self.lex.kinds_phrase:
             if phrase in clause_text:
                 return kind
@@ -380,7 +459,7 @@ class Attributions:
             kind = self._head_kind(t)
             if kind:
                 return kind
-        kind = ENTITY_KINDS.get(token.ent_type_)
+        kind = ENTITY_KINDS.get(_entity_type_at(doc, token) or token.ent_type_)
         return kind or "unknown"
 
     def _head_kind(self, token) -> str | None:
@@ -407,13 +486,16 @@ class Attributions:
             for obj in child.children:
                 if obj.dep_ in ("dobj", "pobj"):
                     record = self._source(doc, obj)
-                    record["source_kind"] = self._kind(obj, list(child.subtree))
+                    record["source_kind"] = self._kind(doc, obj, list(child.subtree))
                     out.append(record)
         return out
 
-    def _when(self, doc, clause) -> str | None:
-        """The time whose span lies in the reporting clause ("reported on Tuesday")."""
-        spans = [(t.idx, t.idx + len(t)) for t in clause]
+    def _when(self, doc, clause, anchor) -> str | None:
+        """The time whose span lies in the reporting clause ("reported on Tuesday"), not in a clause joined to it."""
+        clause_ids = {t.i for t in clause}
+        near = [t for t in anchor.children if t.dep_ in WHEN_DEPS and t.i in clause_ids]
+        tokens = {u for t in near for u in t.subtree if u.i in clause_ids}
+        spans = [(t.idx, t.idx + len(t)) for t in tokens]
         for time in doc.times:
             if any(s < time["end"] and time["start"] < e for s, e in spans):
                 return time.get("id")
@@ -431,6 +513,83 @@ class Attributions:
         return verb.lemma_.lower() in self.lex.contest or any(t.lemma_.lower() in self.lex.contest for t in clause)
 
 
+def _with_object_complements(obj, content_ids: set[int], content):
+    """Widen a noun content over what the verb says of it: "called him a liar", "criticized X for Y"."""
+    verb, end = obj.head, content[1]
+    for child in verb.children:
+        if child.i > obj.i and (child.dep_ in OBJECT_COMPLEMENTS or (child.dep_ == "prep" and child.lower_ in OBJECT_PREPS)):
+            extent = _subtree_span(child)
+            if extent:
+                end = max(end, extent[1])
+                content_ids |= {t.i for t in child.subtree}
+    return content_ids, (content[0], end)
+
+
+def _passive_hedge(verb, lex: Lexicon) -> bool:
+    """A passive hedge verb with an infinitive: "is thought to", "were said to"."""
+    children = [c.dep_ for c in verb.children]
+    return verb.lemma_.lower() in lex.hedge_passives and "auxpass" in children and "xcomp" in children
+
+
+class _QuoteIndex:
+    """The top-level quotes of a document, sorted, for finding those near a span without a scan."""
+
+    def __init__(self, quotes: list[dict]):
+        self.quotes = sorted((q for q in quotes if not q.get("nested_in")), key=lambda q: q["start"])
+        self.ends = [q["end"] for q in self.quotes]
+
+    def near(self, start: int, end: int, reach: int = 0) -> list[dict]:
+        """Quotes that overlap [start - reach, end + reach); top-level quotes do not overlap, so their ends are sorted too."""
+        out = []
+        for quote in self.quotes[bisect.bisect_right(self.ends, start - reach):]:
+            if quote["start"] >= end + reach:
+                break
+            out.append(quote)
+        return out
+
+
+def _after_colon(verb, quotes: _QuoteIndex) -> tuple[int, int] | None:
+    """What follows a reporting clause that ends in a colon: a quote that starts there, else the rest of the sentence."""
+    last = max(t.i for t in verb.subtree)
+    colon = verb.doc[last] if verb.doc[last].text == ":" else (verb.doc[last + 1] if last + 1 < len(verb.doc) and verb.doc[last + 1].text == ":" else None)
+    if colon is None:
+        return None
+    after = colon.idx + 1
+    for quote in quotes.near(after, after + 4):
+        if after <= quote["start"] <= after + 3:
+            return quote["start"], quote["end"]
+    rest = [t for t in verb.doc[colon.i + 1:colon.sent.end]]
+    return _tokens_span(rest)
+
+
+def _adjacent_quote(doc: Document, verb, quotes: _QuoteIndex) -> tuple[int, int] | None:
+    """A quote that ends just before the reporting clause ("“...,” X said.") or starts just after it."""
+    tokens = [t for t in verb.subtree if not t.is_punct]
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    for quote in quotes.near(start, end, reach=5):
+        cue = quote.get("cue")
+        if (isinstance(cue, dict) and not (cue["start"] < end and start < cue["end"])):
+            continue  # the quotes layer tied this quote to another verb
+        gap_before = doc.text[quote["end"]:start] if quote["end"] <= start else None
+        gap_after = doc.text[end:quote["start"]] if end <= quote["start"] else None
+        for gap in (gap_before, gap_after):
+            if gap is not None and len(gap) <= 4 and not any(c.isalnum() for c in gap):
+                return quote["start"], quote["end"]
+    return None
+
+
+def _widen_over_quotes(doc: Document, record: dict, quotes: _QuoteIndex) -> None:
+    """Stretch a content that covers part of a quote over the whole quote ("“A. B,” he wrote" gives both sentences)."""
+    content, cue = record["content"], record["cue"]
+    start, end = content["start"], content["end"]
+    for quote in quotes.near(start, end):
+        inside_cue = quote["start"] <= cue["start"] < quote["end"]
+        if not inside_cue:
+            start, end = min(start, quote["start"]), max(end, quote["end"])
+    if (start, end) != (content["start"], content["end"]):
+        record["content"] = doc.span(start, end)
+
+
 def _is_set_off(verb) -> bool:
     """A reporting clause hung on another clause and set off by punctuation or the sentence end: "..., X reported on Tuesday." / "Y, the article claims, did Z"."""
     if verb.dep_ not in HOSTED_DEPS or verb.head.i == verb.i:
@@ -444,6 +603,14 @@ def _is_set_off(verb) -> bool:
     before = doc[first - 1] if first > verb.sent.start else None
     after = doc[last + 1] if last + 1 < verb.sent.end else None
     return (before is not None and before.is_punct) and (after is None or after.is_punct)
+
+
+def _entity_type_at(doc: Document | None, token) -> str | None:
+    """The entities layer's type for the entity over `token`, if any."""
+    if doc is None:
+        return None
+    found = _entity_at(doc, token.idx, token.idx + len(token))
+    return next((e.get("type") for e in doc.entities if e.get("id") == found), None) if found else None
 
 
 def _entity_at(doc: Document, start: int, end: int) -> str | None:

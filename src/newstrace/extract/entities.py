@@ -10,8 +10,8 @@ Grouping (`group_mentions`) makes one entity per canonical name:
 
 - the same name, with accents and case folded ("Erdoğan" ~ "Erdogan");
 - the same consonant skeleton, word by word, for transliteration variants
-  ("Salih al-Aruri" ~ "Saleh al-Arouri"); names too short to tell apart
-  ("Oman", "Amman") must match exactly;
+  of names of two words or more ("Salih al-Aruri" ~ "Saleh al-Arouri"); a
+  one-word name ("Hansen", "Hanson"; "Oman", "Amman") must match exactly;
 - an acronym in brackets after its expansion ("National Intelligence
   Organization (MIT)") and every later "MIT";
 - a surname alone joins the one full name that ends with it, but only when
@@ -24,6 +24,7 @@ only groups variants, fixes the type and adds its canonical name to
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ CALENDAR_WORD = re.compile(
 )
 POSSESSIVE = frozenset({"'s", "’s", "'", "’", "‘s"})
 DETERMINERS = frozenset({"the", "a", "an"})
+#: Words that cannot end a name: "State of", "Hamas and".
+TRAILING_TAGS = frozenset({"POS", "IN", "DT", "CC", "TO"})
 VOWELS = frozenset("aeiouy")
 NON_LETTER = re.compile(r"[^a-z0-9 ]+")
 SPACES = re.compile(r"\s+")
@@ -77,6 +80,7 @@ class Group:
 
 # -- keys ---------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def fold(name: str) -> str:
     """Accents, case, punctuation and possessives folded: 'Erdoğan’s' -> 'erdogan'."""
     text = anyascii(name).casefold()
@@ -85,14 +89,15 @@ def fold(name: str) -> str:
     return SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def skeleton(name: str) -> str | None:
     """A transliteration key: each word's first letter (vowels as 'V') and its consonants, doubles collapsed.
 
-    None when the name has too few consonants to be told apart by its skeleton.
+    None for a one-word name, or one with too few consonants to be told apart by its skeleton.
     """
     words = fold(name).split()
-    if not words:
-        return None
+    if len(words) < 2:
+        return None  # one word: "Hansen" and "Hanson" may be two people
     keys = []
     consonants = 0
     for word in words:
@@ -108,6 +113,7 @@ def skeleton(name: str) -> str | None:
 
 # -- lexicons -----------------------------------------------------------
 
+@functools.cache
 def _alias_table() -> dict[str, tuple[str, str]]:
     """Folded variant -> (canonical name, type), from data/aliases.tsv."""
     table = {}
@@ -117,6 +123,7 @@ def _alias_table() -> dict[str, tuple[str, str]]:
     return table
 
 
+@functools.cache
 def _titles() -> tuple[str, ...]:
     return tuple(sorted(lexicons.words("entity_titles.txt"), key=len, reverse=True))
 
@@ -162,15 +169,23 @@ def _mentions_from_tokens(parse, i: int, j: int, label: str) -> list[Mention]:
 
 def _trim(parse, i: int, j: int, label: str) -> tuple[int, int]:
     """Drop leading determiners and titles, trailing possessives and punctuation."""
-    while i < j and (parse[i].lower_ in DETERMINERS or parse[i].is_punct):
+    while i < j and (parse[i].lower_ in DETERMINERS or parse[i].is_punct or _lowercase_word(parse, i, j)):
         i += 1
     if label == "PERSON":
         i = _skip_title(parse, i, j)
-    while j > i and (parse[j - 1].text in POSSESSIVE or parse[j - 1].tag_ == "POS" or parse[j - 1].is_punct and parse[j - 1].text not in ".)"):
+    while j > i and (parse[j - 1].text in POSSESSIVE or parse[j - 1].tag_ in TRAILING_TAGS
+                     or parse[j - 1].is_punct and parse[j - 1].text not in ".)"):
         j -= 1
     if j > i and parse[j - 1].text == ")" and "(" not in parse[i:j].text:
         j -= 1
     return i, j
+
+
+def _lowercase_word(parse, i: int, j: int) -> bool:
+    """A lower-case word opening a name span ('wife of X'); not a particle joined by a hyphen ('al-Qaeda')."""
+    token = parse[i]
+    joined = i + 1 < j and parse[i + 1].text == "-" and token.idx + len(token) == parse[i + 1].idx
+    return token.is_alpha and token.is_lower and not joined
 
 
 def _skip_title(parse, i: int, j: int) -> int:
@@ -335,43 +350,52 @@ def _join_short_forms(uf: _UnionFind, mentions: list[Mention]) -> None:
 
 
 def _propagate_names(parse, mentions: list[Mention]) -> list[Mention]:
-    """Further occurrences of a found name the tagger missed, written the same and tagged as proper nouns."""
+    """Further occurrences of a found name (or its short form) that the tagger missed, tagged as proper nouns."""
+    columns = parse.to_array(["ORTH", "TAG"]).tolist() if len(parse) else []
+    proper_tags = {parse.vocab.strings["NNP"], parse.vocab.strings["NNPS"]}
+    words = [orth for orth, _ in columns]  # string ids: cheaper than building Token objects
+    proper = [tag in proper_tags for _, tag in columns]
     names: dict[tuple[str, ...], str] = {}
-    for m in mentions:
-        if m.type != "NORP":
-            names.setdefault(tuple(t.text for t in parse[m.tokens[0]:m.tokens[1]]), m.type)
-    if not names:
-        return []
-    longest = max(len(k) for k in names)
+    sizes: dict[str, set[int]] = {}  # first word -> lengths of the names it opens
     covered = set()
     for m in mentions:
         covered.update(range(*m.tokens))
+        if m.type != "NORP":
+            for key in _written_forms(tuple(words[m.tokens[0]:m.tokens[1]]), m.type):
+                names.setdefault(key, m.type)
+                sizes.setdefault(key[0], set()).add(len(key))
     found = []
-    i, n = 0, len(parse)
+    i, n = 0, len(words)
     while i < n:
-        match = None
-        for size in range(min(longest, n - i), 0, -1):
-            key = tuple(t.text for t in parse[i:i + size])
-            if key in names and _free_proper(parse, i, i + size, covered):
-                match = size
-                break
-        if match:
-            span = parse[i:i + match]
-            found.append(Mention(span.start_char, span.end_char, span.text, names[tuple(t.text for t in span)], (i, i + match)))
-            i += match
+        size = next((k for k in sorted(sizes.get(words[i], ()), reverse=True)
+                     if tuple(words[i:i + k]) in names and _free_proper(proper, i, i + k, covered)
+                     and parse[i].text[:1].isupper()), 0)
+        if size:
+            span = parse[i:i + size]
+            found.append(Mention(span.start_char, span.end_char, span.text, names[tuple(words[i:i + size])], (i, i + size)))
+            i += size
         else:
             i += 1
     return found
 
 
-def _free_proper(parse, i: int, j: int, covered: set[int]) -> bool:
-    if any(k in covered for k in range(i, j)):
+def _written_forms(key: tuple, type_: str) -> list[tuple]:
+    """A name and the short forms it may take later: a person's surname, an organisation's leading words."""
+    forms = [key]
+    if type_ == "PERSON" and len(key) >= 2:
+        forms.append(key[-1:])
+    elif type_ == "ORG" and len(key) >= 3:
+        forms.extend(key[:k] for k in range(2, len(key)))
+    return forms
+
+
+def _free_proper(proper: list[bool], i: int, j: int, covered: set[int]) -> bool:
+    """Tokens i..j are proper nouns, not yet in a mention, and not part of a longer name."""
+    if j > len(proper) or any(k in covered for k in range(i, j)):
         return False
-    if j < len(parse) and parse[j].tag_ in ("NNP", "NNPS") and parse[j].text[:1].isupper():
-        return False  # part of a longer name
-    if i > 0 and parse[i - 1].tag_ in ("NNP", "NNPS") and parse[i - 1].text[:1].isupper():
+    if (j < len(proper) and proper[j]) or (i > 0 and proper[i - 1]):
         return False
-    return all(t.tag_ in ("NNP", "NNPS") for t in parse[i:j])
+    return all(proper[i:j])
 
 
 # -- records ------------------------------------------------------------

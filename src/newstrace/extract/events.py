@@ -7,15 +7,21 @@ Found from the one dependency parse, no extra model calls:
   is a head plus a particle, preposition, object or modifier ("call for",
   "step down", "open fire", "air strike"). The requirement column keeps
   look-alikes out: "pursue Hamas leaders" is an event, "pursue a policy" is
-  not (`actor-obj`); "asked the delegates: ..." is no request (`comp`).
+  not (`actor-obj`); "asked the delegates: ..." is no request (`xcomp`).
 - A negated trigger ("did not respond", "no attack") is no event. A subject
   that is a force of nature (`data/events_non_agents.txt`) is no actor, and
   its event is dropped ("the storm hit the city").
-- **Verb on verb**: a trigger with a trigger in its xcomp keeps the outer
-  type ("refused to withdraw" is REJECT, "urged Israel to withdraw" is
-  REQUEST); a promise or a future modal on a material-conflict event makes
-  it THREATEN ("vowed to attack", "Israel would pursue Hamas leaders"), as
-  PETRARCH2's "A said A will attack B" transformation does. An event noun
+- **Verb on verb**: a trigger with a trigger in its xcomp (or an event noun
+  as its object) keeps the outer type ("refused to withdraw" is REJECT,
+  "urged Israel to withdraw" is REQUEST, with the mode the inner act gives).
+  PLOVER v2.0 reads announced acts by what is announced: a vow, a future
+  modal or an intent word (`data/events_intent_words.txt`: "plans to",
+  "is ready to") on a conflict act makes THREATEN ("vowed to attack",
+  "Israel would pursue Hamas leaders", as PETRARCH2's "A said A will attack
+  B"); on a withdrawal or release it makes CONCEDE (a promised
+  concession); on other cooperation, AGREE ("will support"). Halting one's
+  own attacks is RETREAT. A reported obligation ("X said Iraq must
+  cooperate") is a REQUEST by the speaker of the one obliged. An event noun
   that a request, refusal, promise or threat governs is not reported as
   happening, so it is folded into that event.
 - **Event nouns** take their actor from a support verb
@@ -73,6 +79,12 @@ OF_IS_ACTOR = frozenset({"CONSULT", "PROTEST", "MOBILIZE", "COOPERATE"})
 #: Events that do not report their object as happening: a request, refusal, promise or threat of it.
 UNREALIZED_FRAMES = frozenset({"REQUEST", "REJECT", "AGREE", "THREATEN", "CONCEDE"})
 MATERIAL_CONFLICT = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+THREAT_SOURCES = MATERIAL_CONFLICT | {"PROTEST", "MOBILIZE"}
+INTENT_TO_COOPERATE = frozenset({"SUPPORT", "CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"})
+OBLIGATION_MODALS = frozenset({"must", "should"})
+CONCESSIONS = frozenset({"RETREAT", "CONCEDE"})
+PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear"})
+CONFLICT_ACTS = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "THREATEN"})
 FUTURE_MODALS = frozenset({"will", "would", "shall", "'ll", "wo"})
 PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis", "prep"})
 PHRASE_CUT_DEPS_KEEP_OF = PHRASE_CUT_DEPS - {"prep"}
@@ -87,7 +99,7 @@ MAX_DATE_DISTANCE = 6
 
 #: Mode a threat takes from the act threatened (PLOVER THREATEN modes).
 THREAT_MODES = {
-    "ASSAULT": "violence", "SANCTION": "relations",
+    "ASSAULT": "violence", "SANCTION": "relations", "PROTEST": "restrict", "MOBILIZE": "violence",
     ("COERCE", "arrest"): "arrest", ("COERCE", "seize"): "territory", ("COERCE", "restrict"): "restrict",
     ("COERCE", "ban"): "ban", ("COERCE", "deport"): "expel", ("COERCE", "curfew"): "restrict",
 }
@@ -115,6 +127,7 @@ class Lexicon:
     hedges: frozenset
     actor_nouns: frozenset
     non_agents: frozenset
+    intent_words: frozenset
 
 
 @functools.cache
@@ -136,7 +149,7 @@ def load_lexicon() -> Lexicon:
         single, double,
         lexicons.words("events_light_verbs.txt"), lexicons.words("events_occur_verbs.txt"),
         lexicons.words("events_hedges.txt"), lexicons.words("events_actor_nouns.txt"),
-        lexicons.words("events_non_agents.txt"),
+        lexicons.words("events_non_agents.txt"), lexicons.words("events_intent_words.txt"),
     )
 
 
@@ -210,7 +223,7 @@ def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
     out = []
     for other, sense in lex.double.get((lemma, pos), ()):
         if any(other in (c.lower_, c.lemma_.lower()) for c in token.children
-               if c.dep_ in ("prt", "prep", "dobj", "compound", "amod", "nmod")):
+               if c.dep_ in ("prt", "prep", "dobj", "compound", "amod", "nmod", "oprd", "acomp")):
             out.append(sense)
     if not out and pos == "NOUN" and token.lower_ != lemma:
         out += lex.single.get((token.lower_, pos), [])
@@ -220,7 +233,7 @@ def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
 
 def _objects(token) -> list:
     """Direct objects and objects of recipient prepositions."""
-    out = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+    out = [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
             out += [c for c in prep.children if c.dep_ == "pobj"]
@@ -230,7 +243,7 @@ def _objects(token) -> list:
 def _is_actor_like(token, mentions: Mentions, lex: Lexicon) -> bool:
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "what", "which", "something", "anything", "nothing")
-    if token.lemma_.lower() in lex.actor_nouns or token.lower_ in lex.actor_nouns:
+    if token.lemma_.lower() in lex.actor_nouns or token.lower_ in lex.actor_nouns or token.pos_ == "PROPN":
         return True
     start, end = _phrase_bounds(token)
     head_mentions = mentions.within(token.idx, token.idx + len(token))
@@ -254,13 +267,17 @@ def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
     if req == "actor-obj":
         return any(_is_actor_like(o, mentions, lex) for o in objects)
     if req == "actor-if-obj":
-        direct = [c for c in token.children if c.dep_ == "dobj"]
+        direct = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         return not direct or any(_is_actor_like(o, mentions, lex) for o in direct)
     if req == "comp":
         return _has_complement(token)
     if req == "xcomp":
         return any(c.dep_ == "xcomp" for c in token.children) or any(
             c.dep_ == "prep" and c.lower_ == "for" for c in token.children)
+    if req.startswith("obj="):
+        heads = set(req[4:].split("|"))
+        gerunds = [c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]  # "stop fighting"
+        return any(o.lemma_.lower() in heads or o.lower_ in heads for o in objects + gerunds)
     if req == "at":
         return any(c.dep_ == "prep" and c.lower_ in DIRECTED_PREPS for c in token.children)
     return True
@@ -278,6 +295,8 @@ def find_triggers(parse, mentions: Mentions, lex: Lexicon) -> dict:
     for token in parse:
         if token.dep_ in ("amod", "compound") and _pos_class(token) == "VERB":
             continue  # "negotiated settlements": a participle used as an adjective
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "EVENT"):
+            continue  # part of a name: "Ban Ki-moon", "Operation Protective Edge"
         for sense in _candidate_senses(token, lex):
             if _satisfies(sense, token, mentions, lex):
                 if sense.type != "-" and not _negated(token):
@@ -412,6 +431,8 @@ def _noun_arguments(token, sense: Sense, mentions: Mentions) -> tuple[list, list
 
 def _governor(token):
     """The verb an event noun hangs on as subject or object, else None."""
+    if token.dep_ == "compound":  # "a mediation effort": the phrase's head hangs on the verb
+        token = token.head
     if token.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and token.head.pos_ in ("VERB", "AUX"):
         return token.head
     if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ == "VERB":
@@ -451,17 +472,29 @@ def _tree_distance(a, b) -> int:
     return d + up[t.i]
 
 
-def _date(doc: Document, parse, trigger, sentence: tuple[int, int], attribution: dict | None) -> tuple:
+class Sentences:
+    """The document's sentences, and its dated Times grouped by sentence, for lookups by offset."""
+
+    def __init__(self, doc: Document):
+        self.bounds = [tuple(s) for s in doc.sentences] or [(0, len(doc.text))]
+        self.starts = [b[0] for b in self.bounds]
+        self.times: dict[int, list[dict]] = {}
+        for time in doc.times or []:
+            if time.get("start") is None or time.get("type") not in ("DATE", "TIME", None) or not _is_dated(time):
+                continue
+            k = self.index(time["start"])
+            if time["end"] <= self.bounds[k][1]:
+                self.times.setdefault(k, []).append(time)
+
+    def index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _date(doc: Document, parse, trigger, candidates: list[dict], attribution: dict | None) -> tuple:
     """(value, time id) of the dated Time nearest the trigger in its sentence, or (None, None)."""
     content = attribution.get("content") if attribution else None
     best = None
-    for time in doc.times or []:
-        if time.get("start") is None or not (sentence[0] <= time["start"] and time["end"] <= sentence[1]):
-            continue
-        if time.get("type") not in ("DATE", "TIME", None):
-            continue
-        if not _is_dated(time):
-            continue
+    for time in candidates:
         if isinstance(content, dict) and content.get("start") is not None \
                 and not (content["start"] <= time["start"] and time["end"] <= content["end"]):
             continue
@@ -525,32 +558,92 @@ class Draft:
     place_heads: list
 
 
-def _fold_verb_on_verb(parse, triggers: dict) -> tuple[dict, set]:
+def _lent_nouns(parse, triggers: dict, lex: Lexicon) -> dict:
+    """Light verb index -> the event noun it supports ("launched an attack", "engaged in fighting")."""
+    lent = {}
+    for i in triggers:
+        token = parse[i]
+        if _pos_class(token) != "NOUN":
+            continue
+        gov = _governor(token)
+        phrase = token.head if token.dep_ == "compound" else token
+        if gov is not None and gov.lemma_.lower() in lex.light_verbs and (
+                phrase.dep_ == "dobj" or phrase.dep_ == "pobj" and phrase.head.lower_ == "in"):
+            lent[gov.i] = i
+    return lent
+
+
+def _inner_events(token, triggers: dict, lent: dict) -> list:
+    """Events `token` governs as its infinitive, object or for/to complement."""
+    inner = []
+    for c in token.children:
+        if c.dep_ == "xcomp" and c.i in lent:
+            inner.append((c, token.doc[lent[c.i]]))  # "vowed to launch an attack": the attack
+        elif c.i in triggers and (c.dep_ == "xcomp" or (c.dep_ == "dobj" and _pos_class(c) == "NOUN")):
+            inner.append((c, c))
+        elif c.dep_ == "prep" and c.lower_ in ("for", "to"):
+            inner += [(g, g) for g in c.children if g.dep_ in ("pobj", "pcomp") and g.i in triggers]
+    return inner
+
+
+def _fold_verb_on_verb(parse, triggers: dict, lent: dict) -> tuple[dict, set]:
     """Types after verb-on-verb rules, and the triggers folded into an outer event."""
     types = {i: (s.type, s.mode) for i, s in triggers.items()}
     folded = set()
     for i, sense in triggers.items():
-        token = parse[i]
-        inner = [c for c in token.children if c.i in triggers and (
-            c.dep_ == "xcomp" or (c.dep_ == "dobj" and _pos_class(c) == "NOUN"))]
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("for", "to"):
-                inner += [c for c in prep.children if c.dep_ in ("pobj", "pcomp") and c.i in triggers]
-        for c in inner:
-            inner_sense = triggers[c.i]
-            if sense.type not in UNREALIZED_FRAMES and c.dep_ != "xcomp":
+        for via, event in _inner_events(parse[i], triggers, lent):
+            if sense.type not in UNREALIZED_FRAMES and via.dep_ != "xcomp" and not (
+                    sense.mode == "discontinue" and triggers[event.i].type in CONFLICT_ACTS):
                 continue  # "condemned the attack": the attack stands on its own
-            folded.add(c.i)
-            if sense.type in ("AGREE", "THREATEN") and inner_sense.type in MATERIAL_CONFLICT and c.dep_ == "xcomp":
+            inner_sense = triggers[event.i]
+            folded.update({via.i, event.i})
+            if via.i in lent:
+                folded.add(lent[via.i])
+            if via.dep_ == "xcomp" and inner_sense.type in THREAT_SOURCES and (
+                    sense.type == "THREATEN" or parse[i].lemma_.lower() in PROMISE_VERBS):
                 types[i] = ("THREATEN", _threat_mode(inner_sense))
+            elif sense.mode == "discontinue" and inner_sense.type in CONFLICT_ACTS:
+                types[i] = ("RETREAT", None)  # "suspended their attacks": a material de-escalation
+            elif sense.type == "AGREE" and (inner_sense.type in CONCESSIONS or inner_sense.mode == "discontinue"):
+                types[i] = ("CONCEDE", None)  # "agreed to withdraw": a promised concession
             elif sense.type in ("REQUEST", "REJECT") and types[i][1] is None:
                 types[i] = (sense.type, YIELD_MODES.get(inner_sense.type))
-    for i, sense in triggers.items():
-        if i in folded or sense.type not in MATERIAL_CONFLICT:
-            continue
-        if _pos_class(parse[i]) == "VERB" and _has_future_modal(parse[i]):
-            types[i] = ("THREATEN", _threat_mode(sense))
     return types, folded
+
+
+def _obligations(parse, triggers: dict, lent: dict) -> list:
+    """Reported obligations, which PLOVER codes as demands: "X said Iraq must cooperate"."""
+    out = []
+    for token in parse:
+        if token.dep_ != "ccomp" or token.head.pos_ != "VERB" or _negated(token):
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in OBLIGATION_MODALS for c in token.children):
+            inner = triggers.get(lent.get(token.i, token.i))
+            out.append((token, YIELD_MODES.get(inner.type) if inner else None))
+    return out
+
+
+def _announced(token, lex: "Lexicon") -> bool:
+    """True when the clause announces the act rather than reports it: "will attack", "is ready to withdraw"."""
+    if _has_future_modal(token):
+        return True
+    if token.dep_ == "xcomp":
+        up = token.head
+        return up.lemma_.lower() in lex.intent_words or up.lower_ in lex.intent_words
+    return False
+
+
+def _announced_type(sense: Sense, type_: str, mode: str | None) -> tuple[str, str | None]:
+    """PLOVER's reading of an announced act: a threat of conflict, an intent to cooperate."""
+    if type_ != sense.type:  # already reframed by an outer verb
+        return type_, mode
+    if sense.type in THREAT_SOURCES:
+        return "THREATEN", _threat_mode(sense)
+    if sense.type in CONCESSIONS:
+        return "CONCEDE", None  # a promised withdrawal or release is a verbal concession
+    if sense.type in INTENT_TO_COOPERATE:
+        return "AGREE", None
+    return type_, mode
 
 
 def _threat_mode(sense: Sense) -> str | None:
@@ -558,47 +651,57 @@ def _threat_mode(sense: Sense) -> str | None:
 
 
 def _drafts(parse, triggers: dict, mentions: Mentions, lex: Lexicon) -> list[Draft]:
-    types, folded = _fold_verb_on_verb(parse, triggers)
+    lent = _lent_nouns(parse, triggers, lex)
+    types, folded = _fold_verb_on_verb(parse, triggers, lent)
     drafts = []
-    lent = {}  # light-verb index -> event-noun index
-    for i, sense in triggers.items():
-        token = parse[i]
-        if _pos_class(token) == "NOUN":
-            gov = _governor(token)
-            if gov is not None and gov.lemma_.lower() in lex.light_verbs and token.dep_ == "dobj":
-                lent[gov.i] = i
+    for token, mode in _obligations(parse, triggers, lent):
+        folded.update({token.i, lent.get(token.i, token.i)})
+        subject = _subject(token.head)
+        obliged = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+        drafts.append(Draft(token, Sense("REQUEST", None, None), "REQUEST", mode,
+                            [subject] if subject is not None else [], obliged, [token]))
     for i, sense in sorted(triggers.items()):
         if i in folded or i in lent:
             continue
-        token = parse[i]
-        type_, mode = types[i]
-        if _pos_class(token) == "VERB":
-            actors, targets = _verb_arguments(token, skip=set())
-            place_heads = [token]
-        else:
-            actors, targets = _noun_arguments(token, sense, mentions)
-            gov = _governor(token)
-            place_heads = [token]
-            if gov is not None and gov.i in lent and lent[gov.i] == i:
-                if _negated(gov):
-                    continue
-                gov_actors, gov_targets = _verb_arguments(gov, skip={i})
-                actors = actors or gov_actors
-                targets = targets or [t for t in gov_targets if t.dep_ != "dobj"]
-                place_heads.append(gov)
-            elif gov is not None and token.dep_ in ("nsubj", "nsubjpass") and gov.lemma_.lower() in lex.occur_verbs:
-                place_heads.append(gov)
-            elif not actors and not targets:
-                continue
-        if any(a.lemma_.lower() in lex.non_agents for a in actors):
-            continue
-        drafts.append(Draft(token, sense, type_, mode, actors, targets, place_heads))
-    return drafts
+        draft = _draft(parse[i], sense, types[i], lent, mentions, lex)
+        if draft is not None and not any(a.lemma_.lower() in lex.non_agents for a in draft.actor_tokens):
+            drafts.append(draft)
+    return sorted(drafts, key=lambda d: d.token.i)
+
+
+def _draft(token, sense: Sense, typed: tuple, lent: dict, mentions: Mentions, lex: Lexicon) -> Draft | None:
+    """The event at one trigger, or None when an event noun has nothing to anchor it."""
+    type_, mode = typed
+    if _pos_class(token) == "VERB":
+        if _announced(token, lex):
+            type_, mode = _announced_type(sense, type_, mode)
+        actors, targets = _verb_arguments(token, skip=set())
+        return Draft(token, sense, type_, mode, actors, targets, [token])
+    actors, targets = _noun_arguments(token, sense, mentions)
+    gov = _governor(token)
+    place_heads = [token]
+    if gov is not None and lent.get(gov.i) == token.i:
+        if _negated(gov):
+            return None
+        if _announced(gov, lex):
+            type_, mode = _announced_type(sense, type_, mode)
+        gov_actors, gov_targets = _verb_arguments(gov, skip={token.i})
+        actors = actors or gov_actors
+        targets = targets or [t for t in gov_targets if t.dep_ != "dobj"]
+        place_heads.append(gov)
+    elif gov is not None and token.dep_ in ("nsubj", "nsubjpass") and gov.lemma_.lower() in lex.occur_verbs:
+        place_heads.append(gov)
+    elif token.dep_ == "pobj" and token.head.dep_ == "agent" and not targets:
+        targets = [c for c in token.head.head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]  # "hit by an attack"
+        place_heads.append(token.head.head)
+    elif not actors and not targets:
+        return None
+    return Draft(token, sense, type_, mode, actors, targets, place_heads)
 
 
 def _time_tokens(doc: Document, parse) -> set[int]:
     """Indices of tokens inside a Time (or tagged DATE/TIME): never an actor or target."""
-    out = {t.i for t in parse if t.ent_type_ in ("DATE", "TIME")}
+    out = {i for ent in parse.ents if ent.label_ in ("DATE", "TIME") for i in range(ent.start, ent.end)}
     for time in doc.times or []:
         if time.get("start") is None:
             continue
@@ -616,32 +719,26 @@ def _is_argument(token, not_arguments: set[int]) -> bool:
     return True
 
 
-def _sentence_of(doc: Document, offset: int) -> tuple[int, int]:
-    starts = [s[0] for s in doc.sentences]
-    k = bisect.bisect_right(starts, offset) - 1
-    if k < 0 or not doc.sentences:
-        return 0, len(doc.text)
-    return tuple(doc.sentences[k])
-
-
 def find_events(doc: Document, parse, lex: Lexicon | None = None) -> list[dict]:
     """Every event in `doc`, as CONTRACT.md Event records, in text order."""
     lex = lex or load_lexicon()
     mentions = Mentions(doc, parse)
     triggers = find_triggers(parse, mentions, lex)
     not_arguments = _time_tokens(doc, parse)
+    sentences = Sentences(doc)
     events = []
     for draft in _drafts(parse, triggers, mentions, lex):
         token = draft.token
         draft.actor_tokens = [t for t in draft.actor_tokens if _is_argument(t, not_arguments)]
         draft.target_tokens = [t for t in draft.target_tokens if _is_argument(t, not_arguments)]
         start, end = token.idx, token.idx + len(token)
-        sentence = _sentence_of(doc, start)
+        k = sentences.index(start)
+        sentence = sentences.bounds[k]
         attribution = _innermost(doc.attributions, "content", start, end)
         quote = _innermost(doc.quotes, None, start, end)
         if attribution is None and quote is not None:
             attribution = _overlapping(doc.attributions, "content", quote["start"], quote["end"])
-        date, time_id = _date(doc, parse, token, sentence, attribution)
+        date, time_id = _date(doc, parse, token, sentences.times.get(k, []), attribution)
         heads = draft.place_heads
         events.append({
             "id": f"v{len(events) + 1}",

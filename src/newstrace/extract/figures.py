@@ -18,8 +18,9 @@ least" leave `high` null, "up to" leaves `low` null.
 Not figures: numbers inside a Time span, 4-digit years outside a noun phrase,
 times of day ("10:30", "3 p.m."), scores ("1-0", "10-1": a pair of numbers
 joined by a hyphen with no counted noun after it), ordinals, "one of",
-"one" as a pronoun, model names ("Su-34") and page furniture ("page 2",
-data/figure_skip.txt).
+"one" as a pronoun, model names ("Su-34"), list numbering ("1) boiled") and
+page furniture ("page 2", data/figure_skip.txt). A qualifier word that is a
+preposition of a verb ("talking about one area") qualifies nothing.
 
 `counts` is read from the parse (data/figure_counts.tsv): the noun the number
 modifies ("hostages", "deaths"), its "of" complement ("dozens of deaths"),
@@ -31,6 +32,7 @@ attribution whose content covers the figure.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -42,7 +44,8 @@ ASSIGNS = "figures"
 
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.?m\.?|p\.?m\.?|o'clock|o’clock)(?=\W|$)", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\.?|p\.?m\.?|o'clock|o’clock)(?=\W|$)", re.I)
+_LIST_MARK = re.compile(r"(?<![(\w])\d{1,2}\)")
 _PAIR = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)(?![\w-])")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -99,6 +102,7 @@ class Figures:
         """All figures in `parse`, numbered in text order."""
         blocked = self._blocked_spans(doc)
         ranges = self._ranges(doc.text)
+        range_starts = [r[0] for r in ranges]
         found, i = [], 0
         while i < len(parse):
             run = self._run_at(parse, i)
@@ -106,7 +110,11 @@ class Figures:
                 i += 1
                 continue
             first, last = run
-            record = self._figure(doc, parse, first, last, blocked, ranges)
+            k = bisect.bisect_right(range_starts, parse[first].idx) - 1
+            pair = ranges[k] if k >= 0 and parse[first].idx < ranges[k][1] else None
+            if pair is not None:
+                last = max(last, next(t.i for t in parse[first:] if pair[1] <= t.idx + len(t)))
+            record = self._figure(doc, parse, first, last, blocked, pair)
             if record:
                 found.append(record)
             i = last + 1
@@ -150,10 +158,10 @@ class Figures:
 
     # -- one figure ------------------------------------------------------------
 
-    def _figure(self, doc, parse, first, last, blocked, ranges) -> dict | None:
+    def _figure(self, doc, parse, first, last, blocked, pair) -> dict | None:
         tokens = parse[first:last + 1]
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        if any(s < end and start < e for s, e in blocked) or self._not_a_figure(doc, parse, first, last):
+        if blocked.overlaps(start, end) or self._not_a_figure(doc, parse, first, last):
             return None
         vague = tokens[-1].lower_ in self.lex.vague or tokens[0].lower_ in self.lex.vague
         if vague:
@@ -163,13 +171,11 @@ class Figures:
             if value is None:
                 return None
             low = high = value
-        pair = next((r for r in ranges if r[0] <= start < r[1]), None)
         if pair is not None:
             if pair[2] is None:
                 return None  # a score such as "1-0"
             start, end, low, high = pair[0], pair[1], pair[2], pair[3]
             value = low
-            last = next(t.i for t in parse if t.idx < end <= t.idx + len(t))
         head = parse[last]
         unit, start, end = self._unit(doc, parse, first, last, start, end)
         qualifier = self._qualifier(parse, first)
@@ -188,6 +194,8 @@ class Figures:
         token, text = parse[first], doc.text
         if token.lower_ == "one" and first == last and (token.dep_ != "nummod" or _next_lower(parse, last) == "of"):
             return True
+        if token.head.pos_ == "PROPN" and token.head.ent_type_ == "DATE" and token.head.i != token.i:
+            return True  # a day of a month ("October 7") the times layer missed
         if first == last and _ORDINAL.match(token.text):
             return True
         if first > 0 and parse[first - 1].lower_ in self.lex.skip_before:
@@ -198,11 +206,12 @@ class Figures:
             return True
         return False
 
-    def _blocked_spans(self, doc) -> list[tuple[int, int]]:
+    def _blocked_spans(self, doc) -> "_Spans":
         spans = [(t["start"], t["end"]) for t in doc.times]
         spans += [m.span() for m in _CLOCK.finditer(doc.text)]
         spans += [m.span() for m in _ISO_DATE.finditer(doc.text)]
-        return spans
+        spans += [m.span() for m in _LIST_MARK.finditer(doc.text)]
+        return _Spans(spans)
 
     def _ranges(self, text) -> list[tuple[int, int, float | None, float | None]]:
         """Number pairs "N-M": a range when a unit or counted noun follows, else a score (low None)."""
@@ -254,9 +263,10 @@ class Figures:
         for width in range(QUALIFIER_REACH, 0, -1):
             if first - width < 0:
                 continue
-            words = tuple(t.lower_ for t in parse[first - width:first])
-            if words in self.lex.qualifiers:
-                return self.lex.qualifiers[words]
+            phrase = parse[first - width:first]
+            words = tuple(t.lower_ for t in phrase)
+            if words in self.lex.qualifiers and not (phrase[-1].dep_ == "prep" and phrase[-1].head.i < first - width):
+                return self.lex.qualifiers[words]  # not "talking about one area" 
         return None
 
     def _unit(self, doc, parse, first, last, start, end) -> tuple[str | None, int, int]:
@@ -339,6 +349,24 @@ class Figures:
                 if found:
                     return found
         return self._count_word(token) if token.lemma_.lower() not in TALLY_NOUNS else None
+
+
+class _Spans:
+    """Character spans merged and sorted, to ask "does [start, end) touch any?" by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.ends, start + 1)
+        return k < len(self.starts) and self.starts[k] < end
 
 
 def _next_lower(parse, i) -> str:

@@ -25,7 +25,7 @@ REQUIRES = ("sentences",)
 ASSIGNS = "times"
 
 WORDS_FILE = "times_words.tsv"
-
+HOLIDAYS_FILE = "times_holidays.tsv"
 
 def _vocab(kind: str) -> dict[str, str]:
     return {row[1]: row[2] for row in lexicons.table(WORDS_FILE) if row[0] == kind}
@@ -42,6 +42,7 @@ REFS = _vocab("ref")
 SET_ADVERBS = _vocab("setadv")
 MODS = _vocab("mod")
 DAY_WORDS = {w: int(v) for w, v in _vocab("dayword").items()}
+HOLIDAYS = {row[0]: row[1] for row in lexicons.table(HOLIDAYS_FILE)}
 
 
 def _alt(words, *, any_case: bool = True) -> str:
@@ -86,18 +87,40 @@ class Context:
     pos_at: Callable[[int], str]
     ent_at: Callable[[int], str]
     text: str = ""
-    anchor_year: int | None = None
-    last_day: dt.date | None = None
+    anchor_year: int | None = None  # the year of the last date written with one
+    last_quarter: str | None = None  # the last quarter named ("2025-Q3") and where it ended
+    last_quarter_end: int = 0
+    dated: dict = field(default_factory=dict)  # (month, day) -> year, from dates written with a year
+    last_day: dt.date | None = None  # the last day-precise date, for "the same day"
     last_day_value: str | None = None
+    last_day_end: int = 0
+    last_year: int | None = None  # the year of the last date mentioned, for "that year"
+
+    def fixed_year(self, month: int, day: int | None = None) -> int | None:
+        """The year a yearless date takes from the text, if the text fixes one.
+
+        The same month and day written earlier with a year ("October 7, 2023" ...
+        "October 7") is the same date. With no publication date to read it from,
+        the year of the last date written with one holds. (Carrying that year to
+        any later yearless date, within the paragraph or the whole text, scored
+        lower on TempEval-3 than reading it from the publication date: news
+        reports jump between past dates and the present.)
+        """
+        if day is not None and (month, day) in self.dated:
+            return self.dated[(month, day)]
+        if self.dct is None:
+            return self.anchor_year
+        return None
 
 
 @dataclass
 class Found:
+    """One rule's match, before normalisation."""
+
     start: int
     end: int
     rule: str
     match: re.Match
-    extra: dict = field(default_factory=dict)
 
 
 Norm = tuple[str, str, str | None] | None  # (type, value, mod) or None to drop the match
@@ -112,8 +135,7 @@ def _num(word: str) -> str | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", w):
         return w.rstrip("0").rstrip(".") if "." in w else str(int(w))
     if w in NUMBERS:
-        v = NUMBERS[w]
-        return v if v != "0.5" else "0.5"
+        return NUMBERS[w]
     m = re.fullmatch(r"(\w+)-(\w+)", w)
     if m and m.group(1) in NUMBERS and m.group(2) in NUMBERS:
         return str(int(NUMBERS[m.group(1)]) + int(NUMBERS[m.group(2)]))
@@ -171,31 +193,26 @@ def _month_num(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")]
 
 
-def _year_of(text: str) -> int:
-    return int(text)
-
-
 def _yearless_day(ctx: Context, month: int, day: int, start: int) -> str:
     """Year for a month-day: the year last fixed in the text, else by tense around the publication date."""
-    if ctx.anchor_year is not None:
-        return _safe_date(ctx.anchor_year, month, day)
+    fixed = ctx.fixed_year(month, day)
+    if fixed is not None:
+        return _safe_date(fixed, month, day)
     if ctx.dct is None:
         return f"XXXX-{month:02d}-{day:02d}"
-    tense = ctx.tense(start)
-    year = ctx.dct.year
-    candidate = (month, day)
-    today = (ctx.dct.month, ctx.dct.day)
-    if tense == "past" and candidate > today:
-        year -= 1
-    elif tense == "future" and candidate < today:
-        year += 1
-    elif tense not in ("past", "future"):
-        # nearest reading: a date more than half a year ahead is last year's
-        if month - ctx.dct.month > 6:
+    year = ctx.dct.year + _nearest_year_shift(month - ctx.dct.month)
+    gap = (_clamped_date(year, month, day) - ctx.dct).days
+    if abs(gap) > TENSE_SLACK_DAYS:
+        tense = ctx.tense(start)
+        if tense == "past" and gap > 0:
             year -= 1
-        elif ctx.dct.month - month > 6:
+        elif tense == "future" and gap < 0:
             year += 1
     return _safe_date(year, month, day)
+
+
+def _clamped_date(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, 28))
 
 
 def _yearless_month(ctx: Context, month: int, start: int, shift: str | None = None) -> str:
@@ -211,17 +228,34 @@ def _yearless_month(ctx: Context, month: int, start: int, shift: str | None = No
         return f"{year}-{month:02d}"
     if shift == "this":
         return f"{ctx.dct.year}-{month:02d}" if ctx.dct else f"XXXX-{month:02d}"
-    if ctx.anchor_year is not None:
-        return f"{ctx.anchor_year}-{month:02d}"
+    fixed = ctx.fixed_year(month)
+    if fixed is not None:
+        return f"{fixed}-{month:02d}"
     if ctx.dct is None:
         return f"XXXX-{month:02d}"
-    tense = ctx.tense(start)
-    year = ctx.dct.year
-    if tense == "past" and month > ctx.dct.month:
-        year -= 1
-    elif tense == "future" and month < ctx.dct.month:
-        year += 1
+    year = ctx.dct.year + _nearest_year_shift(month - ctx.dct.month)
+    gap = (year * 12 + month) - (ctx.dct.year * 12 + ctx.dct.month)
+    if abs(gap) > TENSE_SLACK_DAYS // 30:
+        tense = ctx.tense(start)
+        if tense == "past" and gap > 0:
+            year -= 1
+        elif tense == "future" and gap < 0:
+            year += 1
     return f"{year}-{month:02d}"
+
+
+#: A yearless date this close to publication keeps its nearest reading whatever the
+#: tense ("extended the offer to Nov. 20", "said on Jan. 13"); past it, the tense decides.
+TENSE_SLACK_DAYS = 60
+
+
+def _nearest_year_shift(month_gap: int) -> int:
+    """-1, 0 or 1: the reading of a month that lies within half a year of publication."""
+    if month_gap > 6:
+        return -1
+    if month_gap < -6:
+        return 1
+    return 0
 
 
 def _safe_date(year: int, month: int, day: int) -> str:
@@ -309,7 +343,7 @@ def _month_day(m, ctx, start) -> Norm:
     day = int(re.match(r"\d+", m["d1"] or m["d2"]).group())
     if m["y"]:
         return "DATE", _safe_date(int(m["y"]), month, day), None
-    return "DATE", _yearless_day(ctx, month, day, start), None
+    return "DATE", _yearless_day(ctx, month, day, m.start("m1") if m["m1"] else m.start("m2")), None
 
 
 @rule(
@@ -321,18 +355,26 @@ def _month_year(m, ctx, start) -> Norm:
 
 
 @rule(
+    "month_this_year",
+    rf"{_B}(?:(?P<mod>{_i('early|late|mid')})[\s-]+)?(?P<m>{_MONTH})\s+(?:of\s+)?(?P<shift>{_i('this|last|next')})\s+year{_E}",
+)
+def _month_this_year(m, ctx, start) -> Norm:
+    """'January this year', 'June last year'."""
+    step = {"this": 0, "last": -1, "next": 1}[m["shift"].lower()]
+    year = str(ctx.dct.year + step) if ctx.dct else "XXXX"
+    return "DATE", f"{year}-{_month_num(m['m']):02d}", _mod(m["mod"])
+
+
+@rule(
     "month",
     rf"{_B}(?:(?P<mod>{_i('early|late|mid|the end of|the beginning of|the start of|the middle of')})[\s-]+)?(?:(?P<shift>{_i('last|this|next|past|coming')})\s+)?(?P<m>{_FULL_MONTH}|{_alt(_vocab('monthabbr'), any_case=False)}\.){_E}",
 )
 def _month(m, ctx, start) -> Norm:
     word = m["m"]
-    if word.lower() in ("may", "march") and not (m["mod"] or m["shift"]):
-        if ctx.pos_at(m.start("m")) not in ("PROPN",):
-            return None
-        if word.lower() == "may" and ctx.pos_at(m.start("m")) != "PROPN":
-            return None
+    if word.lower() in ("may", "march") and not (m["mod"] or m["shift"]) and ctx.pos_at(m.start("m")) != "PROPN":
+        return None  # "May I ask", "They March on": the verb, not the month
     month = _month_num(word)
-    return "DATE", _yearless_month(ctx, month, start, _shift_word(m["shift"])), _mod(m["mod"])
+    return "DATE", _yearless_month(ctx, month, m.start("m"), _shift_word(m["shift"])), _mod(m["mod"])
 
 
 @rule(
@@ -346,6 +388,48 @@ def _year(m, ctx, start) -> Norm:
 
 
 _NOT_YEAR_ENTS = {"MONEY", "QUANTITY", "PERCENT", "CARDINAL"}
+
+
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+
+
+@rule("spelled_year", rf"{_B}(?:(?P<m>{_FULL_MONTH})\s+)?(?P<c>(?i:nineteen))[\s-]+(?P<y>(?i:(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_TEENS}|hundred)){_E}")
+def _spelled_year(m, ctx, start) -> Norm:
+    """'nineteen ninety-six' (transcripts) -> 1996."""
+    rest = m["y"].lower().replace("-", " ").split()
+    if rest == ["hundred"]:
+        year = 1900
+    else:
+        year = 1900 + sum(int(_num(w)) for w in rest)
+    if m["m"]:
+        return "DATE", f"{year}-{_month_num(m['m']):02d}", None
+    return "DATE", str(year), None
+
+
+@rule("year_two_thousand", rf"{_B}(?:(?i:the\s+year)\s+)?(?i:two\s+thousand)(?:\s+(?i:and\s+)?(?P<n>{_i(_UNITS + '|' + _TEENS)}))?{_E}")
+def _year_two_thousand(m, ctx, start) -> Norm:
+    """'the year two thousand', 'two thousand and one' (transcripts)."""
+    if not m.group().lower().startswith("the year") and not m["n"]:
+        return None  # "two thousand people": a number
+    return "DATE", str(2000 + (int(_num(m["n"])) if m["n"] else 0)), None
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+@rule("spelled_decade", rf"{_B}(?i:the)\s+(?:(?P<mod>{_i('early|late|mid')})[\s-]+)?(?:'(?P<d>[2-9])0s|(?P<w>{_i('|'.join(_DECADE_WORDS))})){_E}")
+def _spelled_decade(m, ctx, start) -> Norm:
+    """'the nineties', "the '80s" -> 199, 198 (twentieth-century decades, as news uses them)."""
+    digit = int(m["d"]) if m["d"] else _DECADE_WORDS[m["w"].lower()]
+    return "DATE", f"19{digit}", _mod(m["mod"])
+
+
+@rule("century", rf"{_B}(?:(?i:the)\s+)?(?P<n>[1-9]|1\d|2[01])(?:st|nd|rd|th)[\s-]+(?i:century){_E}")
+def _century(m, ctx, start) -> Norm:
+    """'the 20th century' -> 19 (TIMEX3 writes a century as its first two digits)."""
+    return "DATE", f"{int(m['n']) - 1:02d}", None
 
 
 @rule("decade", rf"{_B}(?:the\s+)?(?:(?P<mod>{_i('early|late|mid')})[\s-]+)?(?P<y>1[5-9]\d|20\d)0'?s{_E}")
@@ -366,10 +450,11 @@ def _weekday(m, ctx, start) -> Norm:
     return "DATE", value, None
 
 
-@rule("weekday_set", rf"{_B}(?:(?:{_i('every|each')})\s+(?P<wd1>{_WEEKDAY})(?:\s+(?P<part1>{_PART}))?|(?P<wd2>{_WEEKDAY})s(?:\s+(?P<part2>{_PART}))?){_E}")
+@rule("weekday_set", rf"{_B}(?:(?:{_i('every|each')})\s+(?P<wd1>{_WEEKDAY})(?:\s+(?P<part1>{_PART})s?)?|(?P<wd2>{_WEEKDAY})s(?:\s+(?P<part2>{_PART})s?)?|(?P<wd3>{_WEEKDAY})\s+(?P<part3>{_PART})s){_E}")
 def _weekday_set(m, ctx, start) -> Norm:
-    weekday = WEEKDAYS[(m["wd1"] or m["wd2"]).lower()]
-    part = m["part1"] or m["part2"]
+    """'every Tuesday', 'on Tuesdays', 'Tuesday nights' -> XXXX-WXX-2(TNI)."""
+    weekday = WEEKDAYS[(m["wd1"] or m["wd2"] or m["wd3"]).lower()]
+    part = m["part1"] or m["part2"] or m["part3"]
     suffix = f"T{PARTS_OF_DAY[part.lower().rstrip('s')]}" if part and part.lower().rstrip("s") in PARTS_OF_DAY else ""
     return "SET", f"XXXX-WXX-{weekday}{suffix}", None
 
@@ -421,7 +506,30 @@ def _relative_unit(m, ctx, start) -> Norm:
         if ctx.dct is None or shift == "same":
             return "DATE", "XXXX-XX-XX", None
         return "DATE", _day_value(ctx.dct + dt.timedelta(days=step)), mod
+    if unit == "weekend":
+        return "DATE", _weekend_value(ctx, start, step if shift not in ("this", "current") else None), mod
     return "DATE", _relative_value(ctx, unit, step), mod
+
+
+@rule("the_weekend", rf"{_B}(?i:the\s+weekend){_E}")
+def _the_weekend(m, ctx, start) -> Norm:
+    return "DATE", _weekend_value(ctx, start, None), None
+
+
+def _weekend_value(ctx: Context, start: int, step: int | None) -> str:
+    """'last weekend', 'this weekend', 'the weekend' -> 2025-W03-WE; with no step, the tense picks past or next."""
+    if ctx.dct is None:
+        return "XXXX-WXX-WE"
+    if step is None:
+        step = 1 if ctx.tense(start) in ("future", "present") else -1
+    saturday_gap = (5 - ctx.dct.weekday()) % 7  # days to the coming Saturday (0 on a Saturday)
+    if step > 0:
+        saturday = ctx.dct + dt.timedelta(days=saturday_gap)
+    else:
+        saturday = ctx.dct + dt.timedelta(days=saturday_gap - 7 if saturday_gap else 0)
+        if ctx.dct.weekday() == 6:
+            saturday = ctx.dct - dt.timedelta(days=1)
+    return _week_value(saturday) + "-WE"
 
 
 def _relative_value(ctx: Context, unit: str, step: int) -> str:
@@ -452,14 +560,24 @@ def _relative_value(ctx: Context, unit: str, step: int) -> str:
     return "XXXX"
 
 
+@rule("that_year", rf"{_B}(?:(?P<mod>{_i('earlier|later|early|late')})\s+(?:in\s+)?)?(?P<w>{_i('that year|that same year|the same year|the following year|the next year|the year after')}){_E}")
+def _that_year(m, ctx, start) -> Norm:
+    """'that year', 'the following year': the year last mentioned in the text (or after it)."""
+    if ctx.last_year is None:
+        return None
+    w = " ".join(m["w"].lower().split())
+    step = 1 if w in ("the following year", "the next year", "the year after") else 0
+    return "DATE", str(ctx.last_year + step), _mod(m["mod"])
+
+
 @rule("same_day", rf"{_B}(?P<w>{_i('the same day|that same day|that day|the next day|the following day|the previous day|the day before|the day after')}){_E}")
 def _same_day(m, ctx, start) -> Norm:
     w = " ".join(m["w"].lower().split())
     offset = {"the next day": 1, "the following day": 1, "the day after": 1, "the previous day": -1, "the day before": -1}.get(w, 0)
+    if offset == 0 and ctx.last_day_value:
+        return "DATE", ctx.last_day_value, None
     if ctx.last_day is None:
         return "DATE", "XXXX-XX-XX", None
-    if offset == 0:
-        return "DATE", ctx.last_day_value, None
     return "DATE", _day_value(ctx.last_day + dt.timedelta(days=offset)), None
 
 
@@ -473,14 +591,11 @@ def _ago(m, ctx, start) -> Norm:
     sign = -1 if m["dir"].lower() in ("ago", "earlier") else 1
     mod = _mod(m["mod"])
     base = ctx.dct
-    if n in (None, "X") or "." in n or base is None:
-        return "DATE", _unknown_like(unit, sign), mod
-    k = int(n) * sign
-    return "DATE", _shifted(base, unit, k), mod
-
-
-def _unknown_like(unit: str, sign: int) -> str:
-    return "PAST_REF" if sign < 0 else "FUTURE_REF"
+    if n == "1" and unit == "Y" and sign < 0 and not mod:
+        return _year_before(ctx, start)
+    if n in (None, "X") or "." in n or base is None:  # "a few years ago", or no publication date
+        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", mod
+    return "DATE", _shifted(base, unit, int(n) * sign), mod
 
 
 def _shifted(base: dt.date, unit: str, k: int) -> str:
@@ -503,14 +618,28 @@ def _shifted(base: dt.date, unit: str, k: int) -> str:
 
 @rule("year_earlier", rf"{_B}(?:the\s+)?(?P<w>{_i('a year earlier|a year ago|year-earlier|year-ago|a year before|the year before|the prior year|the previous year|last year')}){_E}")
 def _year_earlier(m, ctx, start) -> Norm:
+    if m["w"].lower().split()[-1] == "year":  # "last year", "the previous year": a whole year
+        return "DATE", str(ctx.dct.year - 1) if ctx.dct else "XXXX", None
+    return _year_before(ctx, start)
+
+
+def _year_before(ctx: Context, start: int) -> Norm:
+    """'a year earlier': the year before; the same quarter a year before when a quarter was just named."""
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", ctx.last_quarter or "")
+    if quarter and start - ctx.last_quarter_end < QUARTER_REACH:
+        return "DATE", f"{int(quarter[1]) - 1}-Q{quarter[2]}", None
     if ctx.dct is None:
         return "DATE", "XXXX", None
     return "DATE", str(ctx.dct.year - 1), None
 
 
+#: how far (in characters) "a year earlier" looks back for a quarter it compares with
+QUARTER_REACH = 400
+
+
 @rule(
     "quarter",
-    rf"{_B}(?:the\s+)?(?:(?P<pre>{_i('fiscal|this year.s|last year.s|calendar|year-ago|year-earlier|comparable|corresponding')}|(?P<py>{_YEAR}))\s+)?(?P<q>{_ORD})[\s-]+(?:{_i('fiscal|calendar')}[\s-]+)?(?P<kind>{_i('quarter|half|period')})(?:\s+(?:of|in)\s+(?:{_i('fiscal')}\s+)?(?P<y>{_YEAR}))?{_E}",
+    rf"{_B}(?:the\s+)?(?:(?P<pre>{_i('fiscal|this year.s|last year.s|next year.s|calendar|year-ago|year-earlier|comparable|corresponding')}|(?P<py>{_YEAR}))\s+)?(?P<q>{_ORD})[\s-]+(?:{_i('fiscal|calendar')}[\s-]+)?(?P<kind>{_i('quarter|half|period')})(?:\s+(?:of|in)\s+(?:{_i('fiscal')}\s+)?(?P<y>{_YEAR}))?{_E}",
 )
 def _quarter(m, ctx, start) -> Norm:
     q = ORDINALS[m["q"].lower()]
@@ -527,7 +656,9 @@ def _quarter(m, ctx, start) -> Norm:
         year = m["y"] or m["py"]
     elif pre.startswith("last") or pre.startswith("year-"):
         year = str(ctx.dct.year - 1) if ctx.dct else "XXXX"
-    elif m["pre"] and m["pre"].lower().startswith("this"):
+    elif pre.startswith("next"):
+        year = str(ctx.dct.year + 1) if ctx.dct else "XXXX"
+    elif pre.startswith("this"):
         year = str(ctx.dct.year) if ctx.dct else "XXXX"
     else:
         year = _quarter_year(ctx, q, start)
@@ -554,43 +685,49 @@ def _season(m, ctx, start) -> Norm:
     shift = m["shift"].lower()
     if m["y"]:
         return "DATE", f"{m['y']}-{code}", _mod(shift if shift in ("early", "late") else None)
+    if shift == "the":
+        return None  # "the fall of the regime", "the spring offensive"
     if ctx.dct is None:
-        return "DATE", f"XXXX-{code}", None
-    if shift == "the" and m["s"].lower() == "fall" and ctx.pos_at(m.start("s")) == "NOUN":
-        pass
+        return "DATE", f"XXXX-{code}", _mod(shift if shift in ("early", "late") else None)
     season_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
     year = ctx.dct.year
     if shift in ("last", "past"):
         year = year if season_month < ctx.dct.month - 2 else year - 1
     elif shift == "next":
         year = year if season_month > ctx.dct.month else year + 1
-    elif shift == "the" and ctx.tense(start) != "future" and season_month > ctx.dct.month:
+    elif shift in ("early", "late") and ctx.tense(start) != "future" and season_month > ctx.dct.month:
         year -= 1
     return "DATE", f"{year}-{code}", _mod(shift if shift in ("early", "late") else None)
 
 
 @rule(
     "duration",
-    rf"{_B}(?:(?P<mod>{_i('about|around|some|nearly|almost|roughly|approximately|more than|over|less than|under|at least|up to|no more than')})\s+)?(?:(?P<pre>(?i:(?:the\s+)?(?:past|last|next|first|previous|coming|final|latest|following|other|initial|remaining)))\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})(?P<old>-old|\s+old)?{_E}",
+    rf"{_B}(?:(?P<mod>{_i('about|around|some|nearly|almost|roughly|approximately|more than|less than|at least|up to|no more than')})\s+|(?P<pre>(?i:(?:the\s+)?(?:past|last|next|first|previous|coming|final|latest|following|other|initial|remaining)))\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})(?P<old>-old|\s+old)?{_E}",
 )
 def _duration_rule(m, ctx, start) -> Norm:
     n = _num(m["n"])
     if n is None or m["old"]:
         return None
     unit_word = m["unit"].lower()
-    if unit_word.startswith("second") and not re.match(r"\d|(?i:a|an|one|two|three|four|five|ten|few|several|thirty|twenty|fifteen)\b", m["n"]):
-        return None
+    if re.fullmatch(_YEAR, m["n"]) and not unit_word.endswith("s"):
+        return None  # "the 1988 quarter": a year, not 1,988 quarters
+    if unit_word.startswith("second") and not re.match(r"\d|(?i:one|two|three|four|five|ten|few|several|thirty|twenty|fifteen)\b", m["n"]):
+        return None  # "a second phase": an ordinal, not a duration
     return "DURATION", _duration(n, _unit(unit_word)), _mod(m["mod"])
 
 
 @rule("vague_duration", rf"{_B}(?:(?P<pre>{_i('recent|coming|past|next|several|many|few|the past few|the last few|the next few|the past several|a few|the past|the last')})\s+)(?P<unit>{_i('years|months|weeks|days|decades|hours|minutes|centuries')}){_E}")
 def _vague_duration(m, ctx, start) -> Norm:
-    """'several years' -> PXY; 'recent years', 'the coming months' -> PAST_REF, FUTURE_REF (as TimeBank writes them)."""
+    """'several years', 'recent months' -> PXY, PXM; 'the past few years' -> PAST_REF (as TimeBank writes them)."""
     pre = " ".join(m["pre"].lower().split())
-    if pre in ("recent", "past", "the past", "the last few", "the past few", "the past several"):
+    if pre in ("past", "the past", "the last few", "the past few", "the past several"):
         return "DATE", "PAST_REF", None
-    if pre in ("coming", "next", "the next few"):
-        return "DATE", "FUTURE_REF", None
+    return "DURATION", _duration("X", _unit(m["unit"])), None
+
+
+@rule("bare_duration", rf"\b{_i('for|over|within|in|after')}\s+(?P<span>(?P<unit>{_i('years|months|weeks|days|decades|centuries|hours')})){_E}")
+def _bare_duration(m, ctx, start) -> Norm:
+    """'for years', 'within days': an unknown number of units."""
     return "DURATION", _duration("X", _unit(m["unit"])), None
 
 
@@ -641,11 +778,11 @@ def _each_month(m, ctx, start) -> Norm:
 
 @rule(
     "clock",
-    rf"{_B}(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b))|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\s+(?P<tz>GMT|UTC|EST|EDT|CST|CDT|PST|PDT|(?i:local time))|(?P<w>{_i('noon|midnight|midday')}))",
+    rf"{_B}(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b))|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\s+(?P<tz>GMT|UTC|EST|EDT|CST|CDT|PST|PDT|(?i:local time))|(?P<w>{_i('noon|midnight|midday')}))(?:\s+(?:on\s+)?(?P<wd>{_WEEKDAY}){_E})?",
 )
 def _clock(m, ctx, start) -> Norm:
     if m["w"]:
-        hh, mm = ("00", "00") if m["w"].lower() == "midnight" else ("12", "00")
+        hh, mm = ("24", "00") if m["w"].lower() == "midnight" else ("12", "00")  # midnight ends its day
     else:
         h = int(m["h"] or m["h2"])
         mm = m["mi"] or m["mi2"] or "00"
@@ -657,34 +794,95 @@ def _clock(m, ctx, start) -> Norm:
         if h > 23:
             return None
         hh = f"{h:02d}"
-    day = ctx.last_day_value if ctx.last_day_value else (_day_value(ctx.dct) if ctx.dct else "XXXX-XX-XX")
+    if m["wd"]:  # "noon Thursday"
+        weekday = WEEKDAYS[m["wd"].lower()]
+        date = _weekday_date(ctx, weekday, m.start("wd"), None)
+        day = _day_value(date) if date else f"XXXX-WXX-{weekday}"
+    else:
+        day = _day_of_clock(ctx, start)
     return "TIME", f"{day}T{hh}:{mm}", None
 
 
-@rule("part_of_date", rf"{_B}(?:the\s+)?(?P<part>{_PART})\s+of\s+")
-def _part_of_date(m, ctx, start) -> Norm:
-    return None  # handled by _attach_parts_of_day: it only prefixes a date found by another rule
+def _day_of_clock(ctx: Context, start: int) -> str:
+    """A clock time falls on the date named earlier in its sentence, else on the publication date."""
+    if ctx.last_day_value and not re.search(r"[.!?]\s", ctx.text[ctx.last_day_end : start]):
+        return ctx.last_day_value
+    return _day_value(ctx.dct) if ctx.dct else "XXXX-XX-XX"
+
+
+def _holiday_pattern() -> str:
+    names = sorted(HOLIDAYS, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w).replace("'", "['’]?") for w in name.split()) for name in names)
+    return f"(?i:{body})"
+
+
+@rule("holiday", rf"{_B}(?:(?P<shift>{_i('last|this|next')})\s+)?(?P<h>{_holiday_pattern()})(?:\s*,?\s*(?P<y>{_YEAR}))?{_E}")
+def _holiday(m, ctx, start) -> Norm:
+    """'Thanksgiving Day', 'Christmas 2023', 'Good Friday': the date in the year the context gives."""
+    first = m["h"][0]
+    if not first.isupper():
+        return None
+    key = " ".join(m["h"].lower().replace("’", "'").split())
+    key = key if key in HOLIDAYS else key.replace("'", "")
+    rule_text = HOLIDAYS.get(key) or next((v for k, v in HOLIDAYS.items() if k.replace("'", "") == key), None)
+    if rule_text is None:
+        return None
+    if m["y"]:
+        year = int(m["y"])
+    elif ctx.dct is not None:
+        probe = _holiday_date(rule_text, ctx.dct.year)
+        shift = (m["shift"] or "").lower()
+        if shift in ("last", "this", "next"):
+            year = ctx.dct.year + {"last": -1, "this": 0, "next": 1}[shift]
+            if shift == "last" and probe < ctx.dct:
+                year += 1
+            elif shift == "next" and probe > ctx.dct:
+                year -= 1
+        else:
+            year = int(_yearless_day(ctx, probe.month, probe.day, m.start("h"))[:4])
+    elif ctx.anchor_year is not None:
+        year = ctx.anchor_year
+    else:
+        fixed = re.fullmatch(r"(\d\d)-(\d\d)", rule_text)
+        return ("DATE", f"XXXX-{fixed[1]}-{fixed[2]}", None) if fixed else ("DATE", "XXXX-XX-XX", None)
+    return "DATE", _holiday_date(rule_text, year).isoformat(), None
+
+
+def _holiday_date(rule_text: str, year: int) -> dt.date:
+    from dateutil.easter import easter
+
+    if rule_text.startswith("easter"):
+        return easter(year) + dt.timedelta(days=int(rule_text[6:]))
+    parts = rule_text.split("-") if not rule_text.startswith("-") else ["-1"] + rule_text[3:].split("-")
+    if len(parts) == 2:
+        return dt.date(year, int(parts[0]), int(parts[1]))
+    nth, weekday, month = int(parts[0]), int(parts[1]), int(parts[2])
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - 1 - first.weekday()) % 7 + 7 * (nth - 1))
+    last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - (weekday - 1)) % 7)
 
 
 # --- finding and resolving ----------------------------------------------------
 
-_PART_OF = re.compile(rf"(?P<part>{_PART})\s+of\s+(?:the\s+)?$")
+_PART_OF = re.compile(rf"\b(?P<part>{_PART})\s+of\s+(?:the\s+)?$")
 _PART_AFTER = re.compile(rf"^\s+(?P<part>{_PART}){_E}")
 
 
 def find_times(text: str, published: str | None, parse=None) -> list[dict]:
     """Time expressions in `text`: dicts with start, end, type, value and mod, in text order."""
-    candidates = _candidates(text)
-    chosen = _longest_non_overlapping(candidates)
     ctx = _context(text, published, parse)
-    found = []
-    for cand in chosen:
+    candidates = [c for c in _candidates(text) if _normalise(c, _context(text, published, parse, ctx)) is not None]
+    chosen = _longest_non_overlapping(candidates)
+    found: list[dict] = []
+    for i, cand in enumerate(chosen):
         norm = _normalise(cand, ctx)
         if norm is None:
             continue
         kind, value, mod = norm
-        start, end = cand.start, cand.end
-        start, end, kind, value = _attach_parts_of_day(text, start, end, kind, value)
+        room = (found[-1]["end"] if found else 0, chosen[i + 1].start if i + 1 < len(chosen) else len(text))
+        start, end, kind, value = _attach_parts_of_day(text, cand.start, cand.end, kind, value, room)
         found.append({"start": start, "end": end, "type": kind, "value": value, "mod": mod})
         _remember(ctx, cand, kind, value)
     return found
@@ -694,8 +892,9 @@ def _candidates(text: str) -> list[Found]:
     out = []
     for name, pattern, _fn in RULES:
         for m in pattern.finditer(text):
-            if m.end() > m.start() and name != "part_of_date":
-                start, end = _trim(text, m.start(), m.end())
+            if m.end() > m.start():
+                # a rule may match context around its expression and name the expression "span"
+                start, end = _trim(text, *(m.span("span") if "span" in pattern.groupindex else m.span()))
                 out.append(Found(start, end, name, m))
     return out
 
@@ -708,9 +907,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: rules that win a tie with another rule over the very same words
+PREFERRED = ("set_every", "weekday_set", "year_earlier")
+
+
 def _longest_non_overlapping(cands: list[Found]) -> list[Found]:
-    """Keep the longest match where matches overlap (earlier rules win ties)."""
-    order = {name: i for i, (name, _, _) in enumerate(RULES)}
+    """Keep the longest match where matches overlap; ties go to PREFERRED rules, then to earlier ones."""
+    order = {name: (PREFERRED.index(name) if name in PREFERRED else len(PREFERRED) + i) for i, (name, _, _) in enumerate(RULES)}
     ranked = sorted(cands, key=lambda c: (-(c.end - c.start), c.start, order[c.rule]))
     taken: list[tuple[int, int]] = []
     keep = []
@@ -732,14 +935,17 @@ def _normalise(cand: Found, ctx: Context) -> Norm:
     return _FUNCS[cand.rule](cand.match, ctx, cand.start)
 
 
-def _attach_parts_of_day(text: str, start: int, end: int, kind: str, value: str):
-    """'morning of October 7' -> one TIME spanning it, value 2023-10-07TMO."""
+def _attach_parts_of_day(text: str, start: int, end: int, kind: str, value: str, room: tuple[int, int]):
+    """'morning of October 7' -> one TIME spanning it, value 2023-10-07TMO.
+
+    `room` is the free stretch around the expression, so it never grows over a neighbour.
+    """
     if kind != "DATE" or not re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d", value):
         return start, end, kind, value
-    m = _PART_OF.search(text, max(0, start - 30), start)
+    m = _PART_OF.search(text, max(room[0], start - 30), start)
     if m and m.end() == start:
         return m.start("part"), end, "TIME", f"{value}T{PARTS_OF_DAY[m['part'].lower()]}"
-    m = _PART_AFTER.match(text[end : end + 20])
+    m = _PART_AFTER.match(text[end : min(end + 20, room[1])])
     if m:
         return start, end + m.end("part"), "TIME", f"{value}T{PARTS_OF_DAY[m['part'].lower()]}"
     return start, end, kind, value
@@ -751,19 +957,29 @@ _EXPLICIT_YEAR_RULES = ("iso_date", "slash_date", "month_day", "month_year")
 def _remember(ctx: Context, cand: Found, kind: str, value: str) -> None:
     """Track the year last fixed in the text and the last full date, for later expressions."""
     day = re.match(r"(\d{4})-(\d\d)-(\d\d)", value)
+    if kind in ("DATE", "TIME") and re.match(r"\d{4}(?:$|-)", value):
+        ctx.last_year = int(value[:4])
+    looks_back = cand.rule in ("ago", "year_earlier") or re.search(r"(?i)year-|last year", cand.match.group())
+    if re.fullmatch(r"\d{4}-Q[1-4]", value) and not looks_back:
+        ctx.last_quarter, ctx.last_quarter_end = value, cand.end
     if cand.rule in _EXPLICIT_YEAR_RULES and "y" in cand.match.groupdict() and cand.match["y"]:
         ctx.anchor_year = int(value[:4])
+        if day:
+            ctx.dated[(int(day[2]), int(day[3]))] = int(day[1])
     if day:
         try:
             ctx.last_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
-            ctx.last_day_value = day.group()
+            ctx.last_day_value, ctx.last_day_end = day.group(), cand.end
         except ValueError:
             pass
     elif re.match(r"XXXX-\d\d-\d\d", value):
-        ctx.last_day, ctx.last_day_value = None, value[:10]
+        ctx.last_day, ctx.last_day_value, ctx.last_day_end = None, value[:10], cand.end
 
 
-def _context(text: str, published: str | None, parse) -> Context:
+def _context(text: str, published: str | None, parse, like: Context | None = None) -> Context:
+    """A fresh resolution context; `like` lends its parse lookups (cheap copies for trial runs)."""
+    if like is not None:
+        return Context(dct=like.dct, tense=like.tense, pos_at=like.pos_at, ent_at=like.ent_at, text=text)
     dct = None
     if published:
         try:
@@ -840,7 +1056,7 @@ def _own_tense(verb) -> str | None:
         return "future"
     if verb.tag_ == "VB" and "to" in words:
         head = verb.head
-        if head is not verb and head.lemma_ in _INTENT_LEMMAS and head.tag_ != "VBD":
+        if head is not verb and head.lemma_ in _INTENT_LEMMAS:
             return "future"
         return "inherit"
     if verb.tag_ == "VBG" and not auxes:

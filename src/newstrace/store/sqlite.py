@@ -10,6 +10,7 @@ from newstrace.errors import BadQuery, StoreError
 from newstrace import model
 from newstrace.model import Document, ReadError
 from newstrace.store.base import PutReport
+from newstrace.store.links import LinkTables
 
 CREATE_DOCUMENTS = """
         CREATE TABLE documents (
@@ -65,15 +66,40 @@ CREATE_SEARCH = """
 """
 
 
+CREATE_LINKS = """
+        CREATE TABLE link_state (doc_id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, linked_at REAL NOT NULL);
+        CREATE INDEX link_state_hash ON link_state(text_hash);
+        CREATE TABLE lsh_bands (key TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY (key, doc_id)) WITHOUT ROWID;
+        CREATE TABLE block_keys (key TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY (key, doc_id)) WITHOUT ROWID;
+        CREATE TABLE links (
+            a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, score REAL NOT NULL,
+            original TEXT, evidence TEXT NOT NULL, reason TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        CREATE INDEX links_b ON links(b);
+        CREATE TABLE entity_keys (key TEXT PRIMARY KEY, global_id TEXT NOT NULL);
+        CREATE TABLE global_entities (global_id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, aliases TEXT NOT NULL);
+        CREATE TABLE entity_globals (doc_id TEXT NOT NULL, entity_id TEXT NOT NULL, global_id TEXT NOT NULL, PRIMARY KEY (doc_id, entity_id));
+        CREATE INDEX entity_globals_global ON entity_globals(global_id);
+        CREATE TABLE event_keys (key TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
+        CREATE TABLE event_pairs (a TEXT NOT NULL, b TEXT NOT NULL, same INTEGER NOT NULL, slot TEXT, reason TEXT NOT NULL, PRIMARY KEY (a, b));
+        CREATE TABLE event_clusters (ref TEXT PRIMARY KEY, cluster TEXT NOT NULL);
+        CREATE TABLE stories (id TEXT PRIMARY KEY, label TEXT NOT NULL, first_reported TEXT, documents TEXT NOT NULL);
+        CREATE TABLE doc_story (doc_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
+        CREATE TABLE corpus_records (kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id));
+"""
+
+
 #: Named migrations, applied in order once each and recorded in `migrations`.
 MIGRATIONS = (
     ("0001_documents", CREATE_DOCUMENTS),
     ("0002_errors", CREATE_ERRORS),
     ("0003_search", CREATE_SEARCH),
+    ("0004_links", CREATE_LINKS),
 )
 
 
-class SQLiteStore:
+class SQLiteStore(LinkTables):
     """The Store protocol over one SQLite file (or ":memory:")."""
 
     def __init__(self, path: str = "newstrace.db"):
@@ -189,8 +215,17 @@ class SQLiteStore:
             yield self._document(row["id"], row["data"])
 
     def _document(self, doc_id: str, data: str) -> Document:
+        """A stored document with what linking found filled in: versions, links, story, global ids, clusters."""
         doc = Document.from_dict({"id": doc_id, **json.loads(data)})
-        doc.versions = [r["b"] for r in self.db.execute("SELECT b FROM versions WHERE a = ? ORDER BY b", (doc_id,))]
+        doc.versions = sorted(self.version_ids(doc_id))
+        doc.links = self.links_of(doc_id)
+        doc.story = self.story_of(doc_id)
+        global_ids = self.global_ids_of(doc_id)
+        for entity in doc.entities:
+            entity["global_id"] = global_ids.get(entity["id"])
+        clusters = self.clusters_of(doc_id)
+        for event in doc.events:
+            event["cluster"] = clusters.get(event["id"])
         return doc
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[dict]:

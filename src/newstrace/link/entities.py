@@ -1,0 +1,69 @@
+"""Global entities: one `global_id` per real-world entity across the corpus.
+
+A document entity's key is its type class plus its canonical name, folded
+(accents, case, punctuation) and, where the alias table knows the name, its
+canonical form; transliteration variants meet on their consonant skeleton.
+A key, once given an id, keeps it: ids are stored, so they stay stable
+across re-runs and incremental ingests. A one-word PERSON name ("Netanyahu")
+joins the one full name in the corpus that ends with it, if there is
+exactly one.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from newstrace.extract.entities import TYPE_CLASS, _alias_table, fold, skeleton
+
+
+def entity_keys(entity: dict) -> list[str]:
+    """Keys under which this entity can meet others, strongest first."""
+    type_class = TYPE_CLASS.get(entity["type"], entity["type"])
+    names = [entity["name"], *entity.get("aliases", [])]
+    aliases = _alias_table()
+    keys = []
+    for name in names:
+        canonical = aliases.get(fold(name))
+        if canonical:
+            keys.append(f"{TYPE_CLASS.get(canonical[1], canonical[1])}:{fold(canonical[0])}")
+    for name in names:
+        keys.append(f"{type_class}:{fold(name)}")
+    for name in names:
+        skel = skeleton(name)
+        if skel and len(skel.split()) > 1:
+            keys.append(f"{type_class}:~{skel}")
+    return list(dict.fromkeys(k for k in keys if not k.endswith(":")))
+
+
+def new_global_id(key: str) -> str:
+    return "g" + hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+def surname_key(entity: dict) -> str | None:
+    """For a one-word PERSON name, the key of full names that end with it."""
+    if entity["type"] != "PERSON" or len(fold(entity["name"]).split()) != 1:
+        return None
+    return f"SURNAME:{fold(entity['name'])}"
+
+
+def full_name_surname_key(entity: dict) -> str | None:
+    """For a PERSON name of two words or more, the surname key it answers to."""
+    words = fold(entity["name"]).split()
+    if entity["type"] != "PERSON" or len(words) < 2:
+        return None
+    return f"SURNAME:{words[-1]}"
+
+
+def resolve(entity: dict, known: dict[str, str], surnames: dict[str, set[str]]) -> tuple[str, list[str]]:
+    """The global id for one entity and the keys to record for it.
+
+    `known` maps keys to global ids already given; `surnames` maps surname keys to the
+    global ids of full names. Both come from the store and are updated by the caller.
+    """
+    keys = entity_keys(entity)
+    for key in keys:
+        if key in known:
+            return known[key], keys
+    short = surname_key(entity)
+    if short and len(surnames.get(short, ())) == 1:
+        return next(iter(surnames[short])), keys
+    return new_global_id(keys[0]), keys

@@ -1,0 +1,98 @@
+"""Events across documents: which event mentions tell the same real-world event.
+
+Two mentions are compared slot by slot (type, date, place, participants);
+the first slot that keeps them apart is named in the decision, so an
+analyst sees why "another meeting in the same city" stayed separate.
+Candidates come from blocking keys (type with month, type with participant),
+never from all pairs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+from newstrace.extract.entities import fold
+
+MAX_DAYS_APART = 1
+MIN_SHARED_PARTICIPANTS_UNDATED = 2
+
+
+@dataclass
+class EventView:
+    """What the comparison needs of one event mention."""
+
+    ref: str  # "doc_id:event_id"
+    doc: str
+    type: str
+    date: str | None
+    place: set[str] = field(default_factory=set)
+    participants: set[str] = field(default_factory=set)
+    trigger: str = ""
+
+
+@dataclass
+class EventDecision:
+    same: bool
+    slot: str
+    reason: str
+
+
+def event_view(doc, event: dict, global_ids: dict[str, str]) -> EventView:
+    """An EventView from a stored document's event, with entities replaced by global ids."""
+    def keys(ref: dict) -> set[str]:
+        if ref.get("entity") and ref["entity"] in global_ids:
+            return {global_ids[ref["entity"]]}
+        head = fold(ref.get("text") or "").split()
+        return {f"word:{head[-1]}"} if head else set()
+
+    participants = set()
+    for ref in (event.get("actors") or []) + (event.get("targets") or []):
+        participants |= keys(ref)
+    place = keys(event["place"]) if event.get("place") else set()
+    return EventView(
+        ref=f"{doc.id}:{event['id']}", doc=doc.id, type=event.get("type") or "",
+        date=event.get("date"), place=place, participants=participants,
+        trigger=(event.get("trigger") or {}).get("text", ""),
+    )
+
+
+def blocking_keys(view: EventView) -> list[str]:
+    """Keys under which a candidate counterpart must be filed: same type, and month or participant."""
+    keys = [f"{view.type}|month:{view.date[:7]}"] if view.date and view.date[:4].isdigit() else []
+    keys += [f"{view.type}|who:{p}" for p in sorted(view.participants)]
+    return keys
+
+
+def compare_events(a: EventView, b: EventView, docs_linked: bool) -> EventDecision:
+    """Same event or not, naming the slot that settled it.
+
+    `docs_linked` says the two reports are copies of each other or the same story:
+    only then may an undated mention join a dated one.
+    """
+    if a.type != b.type:
+        return EventDecision(False, "type", f"different event types ({a.type} and {b.type})")
+    days = _days_apart(a.date, b.date)
+    if days is not None and days > MAX_DAYS_APART:
+        return EventDecision(False, "date", f"dated {a.date} and {b.date}, {days} days apart")
+    if a.place and b.place and not (a.place & b.place):
+        return EventDecision(False, "place", "they take place in different places")
+    shared = a.participants & b.participants
+    if not shared:
+        return EventDecision(False, "participants", "no participant in common")
+    if days is None:
+        if not docs_linked or len(shared) < MIN_SHARED_PARTICIPANTS_UNDATED:
+            known = a.date or b.date
+            why = f"only one is dated ({known})" if known else "neither is dated"
+            return EventDecision(False, "date", f"{why}, and the reports are not linked by a copy or story with enough shared participants")
+    slot = "date" if days is not None else "participants"
+    return EventDecision(True, slot, f"same type {a.type}, {len(shared)} shared participant(s)" + (f", dates {days} day(s) apart" if days is not None else ""))
+
+
+def _days_apart(a: str | None, b: str | None) -> int | None:
+    """Days between two TIMEX3 dates at day precision; 0 for the same month; None when unknown."""
+    if not a or not b or not a[:4].isdigit() or not b[:4].isdigit():
+        return None
+    try:
+        return abs((Date.fromisoformat(a[:10]) - Date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 0 if a[:7] == b[:7] else 99

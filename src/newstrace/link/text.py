@@ -1,0 +1,129 @@
+"""Text keys for linking: normalised hashes, shingles, MinHash band keys, sentence alignment.
+
+The lexical sentence similarity here is the fallback that needs no model: a
+cosine over stemmed content words. It is what the copy detector uses unless
+an embedding model is installed (see `eval/copies.py` and `eval/mrpc.py`
+for what each scores).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import re
+from collections.abc import Iterable
+
+from anyascii import anyascii
+from datasketch import MinHash
+
+from newstrace import lexicons
+
+WORD = re.compile(r"[a-z0-9]+")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n")
+SHINGLE_SIZE = 5
+NUM_PERM = 128
+#: (bands, rows) of the two LSH indexes: word 5-shingles find near copies (Jaccard
+#: about 0.42 and up), content words find rewrites and same-story candidates (about 0.31 and up).
+SHINGLE_BANDS = (32, 4)
+WORD_BANDS = (32, 3)
+STEM_LENGTH = 6
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | lexicons.words("link_stopwords.txt")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased ASCII word tokens."""
+    return WORD.findall(anyascii(text).lower())
+
+
+def normalised_hash(text: str) -> str:
+    """A hash that ignores case, accents, punctuation and spacing: equal for exact copies."""
+    return hashlib.sha1(" ".join(words(text)).encode()).hexdigest()
+
+
+def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
+    tokens = words(text)
+    if len(tokens) < size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def content_stems(text: str) -> set[str]:
+    """Stemmed content words: what a paraphrase keeps when it changes the wording."""
+    stops = stopwords()
+    return {w[:STEM_LENGTH] for w in words(text) if w not in stops and (len(w) > 2 or w.isdigit())}
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def containment(a: set, b: set) -> float:
+    """How much of the smaller set the other holds: high when a copy drops a paragraph."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def cosine(a: set, b: set) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def band_keys(items: Iterable[str], prefix: str, bands: int, rows: int) -> list[str]:
+    """LSH band keys of a set: two sets share a key with probability 1-(1-J^rows)^bands."""
+    values = [item.encode() for item in items]
+    if not values:
+        return []
+    minhash = MinHash(num_perm=bands * rows, seed=1)
+    minhash.update_batch(values)
+    hashes = minhash.hashvalues
+    keys = []
+    for band in range(bands):
+        chunk = hashes[band * rows:(band + 1) * rows].tobytes()
+        keys.append(f"{prefix}{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
+    return keys
+
+
+def sentence_spans(text: str, sentences: list[list[int]] | None = None) -> list[tuple[int, int]]:
+    """Sentence spans: the parse's when the document has them, else a punctuation split."""
+    if sentences:
+        return [(s, e) for s, e in sentences if text[s:e].strip()]
+    spans, start = [], 0
+    for match in SENTENCE_SPLIT.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def align_sentences(text_a: str, spans_a, text_b: str, spans_b, threshold: float) -> list[dict]:
+    """Pairs of sentences, one from each text, whose content-word cosine reaches `threshold`.
+
+    Each sentence of A is paired with its best match in B; a B sentence is used once.
+    Returns evidence records `{a: [start, end], b: [start, end], score}` in A's order.
+    """
+    stems_b = [(span, content_stems(text_b[span[0]:span[1]])) for span in spans_b]
+    index: dict[str, list[int]] = {}
+    for j, (_, stems) in enumerate(stems_b):
+        for stem in stems:
+            index.setdefault(stem, []).append(j)
+    used: set[int] = set()
+    pairs = []
+    for span_a in spans_a:
+        stems = content_stems(text_a[span_a[0]:span_a[1]])
+        if len(stems) < 3:
+            continue
+        best, best_score = None, 0.0
+        for j in {j for stem in stems for j in index.get(stem, ())} - used:
+            score = cosine(stems, stems_b[j][1])
+            if score > best_score:
+                best, best_score = j, score
+        if best is not None and best_score >= threshold:
+            used.add(best)
+            pairs.append({"a": list(span_a), "b": list(stems_b[best][0]), "score": round(best_score, 3)})
+    return pairs

@@ -1,0 +1,192 @@
+"""The linking tables of the SQLite store: LSH and blocking indexes, links, global
+entities, event pairs and clusters, stories, corpus records.
+
+Kept apart from sqlite.py so the document store stays short; `SQLiteStore`
+mixes this in. The indexes persist, so a new ingest links only new documents.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+#: A blocking or band key shared by more documents than this is too common to tell anything.
+MAX_DOCS_PER_KEY = 200
+KEY_TABLES = ("lsh_bands", "block_keys", "event_keys")
+
+
+class LinkTables:
+    db = None  # the sqlite3 connection, set by SQLiteStore
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    # -- state ----------------------------------------------------------------
+
+    def unlinked_ids(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM link_state) ORDER BY seq"
+        )
+        return [row[0] for row in rows]
+
+    def mark_linked(self, doc_id: str, text_hash: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO link_state VALUES (?, ?, ?)", (doc_id, text_hash, time.time()))
+
+    def ids_with_hash(self, text_hash: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM link_state WHERE text_hash = ?", (text_hash,))]
+
+    def reset_links(self) -> None:
+        with self.transaction():
+            for table in ("link_state", "lsh_bands", "block_keys", "links", "entity_keys", "global_entities",
+                          "entity_globals", "event_keys", "event_pairs", "event_clusters", "stories", "doc_story",
+                          "corpus_records"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    def version_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT b FROM versions WHERE a = ?", (doc_id,))]
+
+    # -- keys -----------------------------------------------------------------
+
+    def add_keys(self, table: str, ref: str, keys: Iterable[str]) -> None:
+        assert table in KEY_TABLES
+        column = "ref" if table == "event_keys" else "doc_id"
+        self.db.executemany(f"INSERT OR IGNORE INTO {table} (key, {column}) VALUES (?, ?)", [(k, ref) for k in keys])
+
+    def refs_with_keys(self, table: str, keys: list[str]) -> Counter:
+        """How many of `keys` each stored ref shares; keys held by too many refs are skipped."""
+        assert table in KEY_TABLES
+        column = "ref" if table == "event_keys" else "doc_id"
+        found: Counter = Counter()
+        for key in keys:
+            refs = [r[0] for r in self.db.execute(f"SELECT {column} FROM {table} WHERE key = ? LIMIT ?", (key, MAX_DOCS_PER_KEY + 1))]
+            if len(refs) <= MAX_DOCS_PER_KEY:
+                found.update(refs)
+        return found
+
+    # -- links ----------------------------------------------------------------
+
+    def put_link(self, a: str, b: str, link: dict) -> None:
+        a, b = sorted((a, b))
+        self.db.execute(
+            "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (a, b, link["kind"], link["score"], link["original"], json.dumps(link["evidence"]), link["reason"]),
+        )
+
+    def links_of(self, doc_id: str) -> list[dict]:
+        """Links of one document, each seen from its side (evidence `a` is this document)."""
+        links = []
+        for row in self.db.execute("SELECT * FROM links WHERE a = ? OR b = ? ORDER BY kind, a, b", (doc_id, doc_id)):
+            mine_first = row["a"] == doc_id
+            evidence = json.loads(row["evidence"])
+            if not mine_first:
+                evidence = [{"a": e["b"], "b": e["a"], "score": e["score"]} for e in evidence]
+            links.append({"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
+                          "original": row["original"], "evidence": evidence, "reason": row["reason"]})
+        return links
+
+    def all_links(self) -> Iterator[tuple[str, str, str]]:
+        yield from ((r["a"], r["b"], r["kind"]) for r in self.db.execute("SELECT a, b, kind FROM links"))
+
+    def linked_pair(self, a: str, b: str) -> str | None:
+        a, b = sorted((a, b))
+        row = self.db.execute("SELECT kind FROM links WHERE a = ? AND b = ?", (a, b)).fetchone()
+        return row[0] if row else None
+
+    # -- global entities ------------------------------------------------------
+
+    def global_for_keys(self, keys: list[str]) -> dict[str, str]:
+        found = {}
+        for key in keys:
+            row = self.db.execute("SELECT global_id FROM entity_keys WHERE key = ?", (key,)).fetchone()
+            if row:
+                found[key] = row[0]
+        return found
+
+    def put_entity_global(self, doc_id: str, entity: dict, global_id: str, keys: list[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO entity_keys VALUES (?, ?)", [(k, global_id) for k in keys])
+        self.db.execute("INSERT OR REPLACE INTO entity_globals VALUES (?, ?, ?)", (doc_id, entity["id"], global_id))
+        row = self.db.execute("SELECT aliases FROM global_entities WHERE global_id = ?", (global_id,)).fetchone()
+        names = [entity["name"], *entity.get("aliases", [])]
+        if row is None:
+            self.db.execute("INSERT INTO global_entities VALUES (?, ?, ?, ?)",
+                            (global_id, entity["name"], entity["type"], json.dumps(names[1:], ensure_ascii=False)))
+            return
+        aliases = json.loads(row[0])
+        current = self.db.execute("SELECT name FROM global_entities WHERE global_id = ?", (global_id,)).fetchone()[0]
+        added = [n for n in names if n != current and n not in aliases]
+        if added:
+            self.db.execute("UPDATE global_entities SET aliases = ? WHERE global_id = ?",
+                            (json.dumps(aliases + added, ensure_ascii=False), global_id))
+
+    def global_ids_of(self, doc_id: str) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT entity_id, global_id FROM entity_globals WHERE doc_id = ?", (doc_id,))}
+
+    def global_entities(self) -> Iterator[dict]:
+        rows = self.db.execute(
+            "SELECT g.global_id, g.name, g.type, g.aliases, group_concat(DISTINCT e.doc_id) AS docs"
+            " FROM global_entities g JOIN entity_globals e ON e.global_id = g.global_id"
+            " GROUP BY g.global_id ORDER BY g.global_id"
+        )
+        for row in rows:
+            yield {"global_id": row["global_id"], "name": row["name"], "type": row["type"],
+                   "aliases": json.loads(row["aliases"]), "documents": sorted(row["docs"].split(","))}
+
+    # -- events ---------------------------------------------------------------
+
+    def put_event_pair(self, a: str, b: str, same: bool, slot: str, reason: str) -> None:
+        a, b = sorted((a, b))
+        self.db.execute("INSERT OR REPLACE INTO event_pairs VALUES (?, ?, ?, ?, ?)", (a, b, int(same), slot, reason))
+
+    def event_pairs(self, same: bool | None = None) -> Iterator[dict]:
+        sql = "SELECT * FROM event_pairs" + ("" if same is None else " WHERE same = ?")
+        yield from (dict(r) for r in self.db.execute(sql, () if same is None else (int(same),)))
+
+    def all_event_refs(self) -> Iterator[str]:
+        yield from (r[0] for r in self.db.execute("SELECT DISTINCT ref FROM event_keys ORDER BY ref"))
+
+    def replace_event_clusters(self, clusters: dict[str, str]) -> None:
+        self.db.execute("DELETE FROM event_clusters")
+        self.db.executemany("INSERT INTO event_clusters VALUES (?, ?)", sorted(clusters.items()))
+
+    def clusters_of(self, doc_id: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT ref, cluster FROM event_clusters WHERE ref >= ? AND ref < ?", (doc_id + ":", doc_id + ";"))
+        return {r[0].split(":", 1)[1]: r[1] for r in rows}
+
+    # -- stories and corpus records ---------------------------------------------
+
+    def replace_stories(self, stories: list[dict]) -> None:
+        self.db.execute("DELETE FROM stories")
+        self.db.execute("DELETE FROM doc_story")
+        for story in stories:
+            self.db.execute("INSERT INTO stories VALUES (?, ?, ?, ?)",
+                            (story["id"], story["label"], story["first_reported"], json.dumps(story["documents"])))
+            self.db.executemany("INSERT INTO doc_story VALUES (?, ?)", [(d, story["id"]) for d in story["documents"]])
+
+    def story_of(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM doc_story WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def stories(self) -> Iterator[dict]:
+        for row in self.db.execute("SELECT * FROM stories ORDER BY id"):
+            yield {"id": row["id"], "label": row["label"], "documents": json.loads(row["documents"]),
+                   "first_reported": row["first_reported"]}
+
+    def replace_corpus_records(self, kind: str, records: list[dict]) -> None:
+        self.db.execute("DELETE FROM corpus_records WHERE kind = ?", (kind,))
+        self.db.executemany("INSERT INTO corpus_records VALUES (?, ?, ?)",
+                            [(kind, r["id"], json.dumps(r, ensure_ascii=False)) for r in records])
+
+    def corpus_records(self, kind: str) -> list[dict]:
+        return [json.loads(r[0]) for r in self.db.execute("SELECT data FROM corpus_records WHERE kind = ? ORDER BY id", (kind,))]
+
+
+class _Transaction:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, value, tb):
+        self.db.execute("ROLLBACK" if kind else "COMMIT")

@@ -1,0 +1,200 @@
+"""The events layer: PLOVER types, arguments, place, date, attribution, hedges, traps."""
+from __future__ import annotations
+
+import pytest
+
+from newstrace.extract.events import add_events, find_events
+
+
+def events_of(make_doc, text, **layers):
+    doc, parse = make_doc(text, published=layers.pop("published", None))
+    for name, value in layers.items():
+        setattr(doc, name, value)
+    return add_events(doc, parse).events
+
+
+def event_at(events, trigger):
+    hits = [e for e in events if e["trigger"]["text"] == trigger]
+    assert hits, f"no event at {trigger!r}: {[(e['type'], e['trigger']['text']) for e in events]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type", [
+    ("Jordan and Britain agreed to hold joint military exercises.", "agreed", "AGREE"),
+    ("Members of the bureau met with Turkish intelligence officials in Ankara.", "met", "CONSULT"),
+    ("The French minister visited Algeria last week.", "visited", "CONSULT"),
+    ("The president praised Kenya for its peacekeeping role.", "praised", "SUPPORT"),
+    ("The government eased restrictions on opposition parties.", "eased", "CONCEDE"),
+    ("The two countries will cooperate closely on border security.", "cooperate", "AGREE"),
+    ("Zambia extradited the suspect to Britain on Sunday.", "extradited", "COOPERATE"),
+    ("The European Union donated medicine to flood victims in Pakistan.", "donated", "AID"),
+    ("The army withdrew from the northern province.", "withdrew", "RETREAT"),
+    ("The rebels released twelve hostages on Friday.", "released", "RETREAT"),
+    ("The opposition urged the government to hold new elections.", "urged", "REQUEST"),
+    ("The minister accused the rebels of war crimes.", "accused", "ACCUSE"),
+    ("Human rights groups condemned the arrests.", "condemned", "ACCUSE"),
+    ("Hamas rejected the proposal.", "rejected", "REJECT"),
+    ("The president threatened to expel the ambassador.", "threatened", "THREATEN"),
+    ("Thousands of students protested in the capital.", "protested", "PROTEST"),
+    ("Washington imposed sanctions on three Iranian banks.", "sanctions", "SANCTION"),
+    ("Switzerland expelled two Russian diplomats for spying.", "expelled", "SANCTION"),
+    ("Russia deployed troops along the border.", "deployed", "MOBILIZE"),
+    ("Police arrested five opposition activists.", "arrested", "COERCE"),
+    ("Rebels attacked an army post near the border.", "attacked", "ASSAULT"),
+    ("Israeli jets carried out an airstrike on the camp.", "airstrike", "ASSAULT"),
+])
+def test_add_events_types_each_plover_category(make_doc, sentence, trigger, expected_type):
+    assert event_at(events_of(make_doc, sentence), trigger)["type"] == expected_type
+
+
+@pytest.mark.parametrize("sentence", [
+    "The company pursued a new pricing policy.",
+    "The storm hit the coastal city on Monday.",
+    "He asked the delegates: what is the next step?",
+    "The delegation did not respond to the questions.",
+    "The members shouted and celebrated.",
+    "Negotiated settlements remain rare in such wars.",
+    "The ministry issued a press release.",
+])
+def test_add_events_ignores_look_alike_verbs_that_are_no_events(make_doc, sentence):
+    assert events_of(make_doc, sentence) == []
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type, expected_mode", [
+    ("Israel would pursue Hamas leaders wherever they reside.", "pursue", "THREATEN", None),
+    ("The rebels vowed to attack the capital.", "vowed", "THREATEN", "violence"),
+    ("Portugal will support the application.", "support", "AGREE", None),
+    ("Syria is willing to withdraw its troops from Lebanon.", "withdraw", "CONCEDE", None),
+    ("The rebels agreed to stop fighting.", "agreed", "CONCEDE", None),
+    ("The rebels suspended their attacks on the capital.", "suspended", "RETREAT", None),
+    ("The rebels refused to release the hostages.", "refused", "REJECT", "yield"),
+    ("Chirac said that Iraq must cooperate with the inspectors.", "cooperate", "REQUEST", "assist"),
+])
+def test_add_events_reads_announced_and_embedded_acts_as_plover_does(make_doc, sentence, trigger, expected_type, expected_mode):
+    event = event_at(events_of(make_doc, sentence), trigger)
+    assert (event["type"], event["mode"]) == (expected_type, expected_mode)
+
+
+def test_add_events_folds_the_act_a_request_governs(make_doc):
+    events = events_of(make_doc, "The opposition called for a ceasefire in the north.")
+    assert [e["type"] for e in events] == ["REQUEST"]
+
+
+@pytest.mark.parametrize("sentence, trigger, actor, target", [
+    ("Members of Hamas' political bureau met with Turkish intelligence officials.", "met",
+     "Members of Hamas' political bureau", "Turkish intelligence officials"),
+    ("Hamas launched a devastating attack on Israel.", "attack", "Hamas", "Israel"),
+    ("Israel would pursue Hamas leaders in Qatar.", "pursue", "Israel", "Hamas leaders"),
+    ("Five protesters were arrested by the police.", "arrested", "the police", "Five protesters"),
+    ("Erdogan responded by urging a reassessment of US policy toward Israel.", "urging", "Erdogan",
+     "a reassessment of US policy toward Israel"),
+])
+def test_add_events_finds_actor_and_target_phrases(make_doc, sentence, trigger, actor, target):
+    event = event_at(events_of(make_doc, sentence), trigger)
+    assert actor in [a["text"] for a in event["actors"]]
+    assert target in [t["text"] for t in event["targets"]]
+
+
+def test_add_events_links_the_entity_nearest_the_argument_head(make_doc):
+    text = "Erdogan responded by urging a reassessment of US policy toward Israel."
+    us, israel = text.index("US"), text.index("Israel")
+    entities = [
+        {"id": "e1", "type": "GPE", "name": "US", "mentions": [{"start": us, "end": us + 2, "text": "US"}]},
+        {"id": "e2", "type": "GPE", "name": "Israel", "mentions": [{"start": israel, "end": israel + 6, "text": "Israel"}]},
+    ]
+    event = event_at(events_of(make_doc, text, entities=entities), "urging")
+    assert event["targets"][0]["entity"] == "e1"
+
+
+def test_add_events_noun_event_takes_actor_from_of_and_place_from_its_verb(make_doc):
+    event = event_at(events_of(make_doc, "A confidential gathering of Hamas leaders occurred in Turkey."), "gathering")
+    assert event["type"] == "CONSULT"
+    assert [a["text"] for a in event["actors"]] == ["Hamas leaders"]
+    assert event["place"]["text"] == "Turkey"
+
+
+def test_add_events_takes_the_date_from_the_nearest_time_not_the_report_date(make_doc):
+    text = "Hamas leaders met Turkish officials on October 7, 2023, the news outlet reported on Tuesday."
+    oct7, tue = text.index("October 7, 2023"), text.index("Tuesday")
+    times = [
+        {"id": "t1", "start": oct7, "end": oct7 + 15, "text": "October 7, 2023", "type": "DATE", "value": "2023-10-07", "mod": None},
+        {"id": "t2", "start": tue, "end": tue + 7, "text": "Tuesday", "type": "DATE", "value": "2025-01-21", "mod": None},
+    ]
+    event = event_at(events_of(make_doc, text, times=times), "met")
+    assert (event["date"], event["time"]) == ("2023-10-07", "t1")
+
+
+def test_add_events_same_day_takes_the_last_date_before_it(make_doc):
+    text = "They met on October 7, 2023, the same day Hamas launched an attack on Israel."
+    oct7, same = text.index("October 7, 2023"), text.index("the same day")
+    times = [
+        {"id": "t1", "start": oct7, "end": oct7 + 15, "text": "October 7, 2023", "type": "DATE", "value": "2023-10-07", "mod": None},
+        {"id": "t2", "start": same, "end": same + 12, "text": "the same day", "type": "DATE", "value": None, "mod": None},
+    ]
+    event = event_at(events_of(make_doc, text, times=times), "attack")
+    assert (event["date"], event["time"]) == ("2023-10-07", "t2")
+
+
+def test_add_events_has_no_date_without_a_time_in_its_sentence(make_doc):
+    text = "A gathering of Hamas leaders occurred in Turkey. Talks resumed on Monday."
+    monday = text.index("Monday")
+    times = [{"id": "t1", "start": monday, "end": monday + 6, "text": "Monday", "type": "DATE", "value": "2025-01-20", "mod": None}]
+    assert event_at(events_of(make_doc, text, times=times), "gathering")["date"] is None
+
+
+@pytest.mark.parametrize("sentence, trigger", [
+    ("Rebels reportedly attacked the convoy.", "attacked"),
+    ("The army may deploy troops to the border.", "deploy"),
+    ("Turkish officials were said to have met the delegation.", "met"),
+])
+def test_add_events_marks_hedged_events(make_doc, sentence, trigger):
+    assert event_at(events_of(make_doc, sentence), trigger)["hedged"] is True
+
+
+def test_add_events_takes_attribution_and_its_hedge_from_the_covering_content(make_doc):
+    text = "The rebels attacked the convoy, the agency claimed."
+    content_end = text.index(",")
+    attributions = [{"id": "a1", "hedged": True, "content": {"start": 0, "end": content_end, "text": text[:content_end]}}]
+    event = event_at(events_of(make_doc, text, attributions=attributions), "attacked")
+    assert (event["attributed_to"], event["hedged"]) == ("a1", True)
+
+
+def test_add_events_keeps_events_in_quotes_but_marks_the_quote(make_doc):
+    text = 'He wrote: "You murdered 1,200 people."'
+    q = text.index("You")
+    quotes = [{"id": "q1", "start": q, "end": len(text) - 1, "text": text[q:-1], "speaker": None, "cue": None, "nested_in": None}]
+    event = event_at(events_of(make_doc, text, quotes=quotes), "murdered")
+    assert event["type"] == "ASSAULT" and event["quote"] == "q1"
+
+
+def test_add_events_every_span_matches_the_text(make_doc):
+    text = ("Members of Hamas' political bureau met with Turkish intelligence officials in Istanbul. "
+            "Israel would pursue Hamas leaders. Police arrested five activists near the parliament.")
+    doc, parse = make_doc(text)
+    events = add_events(doc, parse).events
+    assert events
+    for event in events:
+        spans = [event["trigger"], event["sentence"], *event["actors"], *event["targets"]]
+        if event["place"]:
+            spans.append(event["place"])
+        for span in spans:
+            assert doc.text[span["start"]:span["end"]] == span["text"]
+    assert [e["id"] for e in events] == [f"v{i}" for i in range(1, len(events) + 1)]
+
+
+def test_find_events_returns_contract_fields(make_doc):
+    doc, parse = make_doc("Rebels attacked an army post.")
+    event = find_events(doc, parse)[0]
+    assert {"id", "type", "mode", "trigger", "sentence", "actors", "targets", "place", "date", "time",
+            "attributed_to", "hedged", "cluster"} <= set(event)
+
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type, expected_mode", [
+    ("Israel cut off electricity to the territory.", "cut", "COERCE", "withhold"),
+    ("The government cut off diplomatic contacts with Qatar.", "cut", "SANCTION", "discontinue"),
+    ("Police fired tear gas at the crowd.", "gas", "ASSAULT", "crowd-control"),
+])
+def test_add_events_reads_the_object_to_tell_senses_apart(make_doc, sentence, trigger, expected_type, expected_mode):
+    event = event_at(events_of(make_doc, sentence), trigger)
+    assert (event["type"], event["mode"]) == (expected_type, expected_mode)
