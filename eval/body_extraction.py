@@ -10,7 +10,10 @@ found a FP; an exception or a None output misses every "with" segment.
 Counts are summed over pages. A third column gives the published figure
 (trafilatura 2.2.0 "standard", the full 990-page set), which this subset of
 833 pages cannot reproduce exactly. A fourth, "before cleaning", is our
-extraction without the furniture rules, so their effect shows.
+extraction without the furniture rules, so their effect shows. The script
+also counts the pages where trafilatura's output differs when it gets the
+page as a str decoded by `decode_file` (what newstrace's reader passes)
+instead of the raw bytes.
 """
 from __future__ import annotations
 
@@ -80,8 +83,12 @@ def outputs(raw: bytes) -> dict[str, str | None]:
         result["trafilatura"] = trafilatura.extract(raw, **EXTRACT_OPTIONS)
     except Exception:
         result["trafilatura"] = None
+    html = decode_file(raw)
     try:
-        html = decode_file(raw)
+        result["trafilatura on str"] = trafilatura.extract(html, **EXTRACT_OPTIONS)
+    except Exception:
+        result["trafilatura on str"] = None
+    try:
         record = Record(source="page", body=html, kind="html")
         page = extract_html(html)
         result["ours"] = clean_page(record, page).text
@@ -112,11 +119,13 @@ def main() -> int:
 
     started = time.perf_counter()
     totals = {column: Counts() for column in COLUMNS}
-    changed, errors = [], []
+    changed, errors, str_differs = [], [], []
     with Pool(args.workers) as pool:
         for name, counts, out in pool.imap(score_page, jobs, chunksize=4):
             for column in COLUMNS:
                 totals[column].add(counts[column])
+            if out["trafilatura on str"] != out["trafilatura"]:
+                str_differs.append(name)
             if out.get("error"):
                 errors.append((name, out["error"]))
             if counts["ours"] != counts["before cleaning"]:
@@ -136,6 +145,7 @@ def main() -> int:
         t = totals[column]
         print(f"  {column}: TP {t.tp} FP {t.fp} FN {t.fn} TN {t.tn}")
     print(f"published: {PUBLISHED['label']}; this subset's figures are not directly comparable")
+    print(f"trafilatura's output on the page decoded to str (as our reader passes it) differs from its output on the bytes on {len(str_differs)} pages")
     print(f"our errors: {len(errors)}" + "".join(f"\n  {name}: {error}" for name, error in errors[:10]))
     print(f"cleaning changed the outcome on {len(changed)} pages (before -> after as tp, fp, fn, tn)")
     if args.show_cleaning:

@@ -1,20 +1,19 @@
-"""The two sample reports against ../shared/gold/seeds.json, without a store.
+"""The two sample reports against ../shared/gold/seeds.json.
 
-    .venv/bin/python eval/seeds_gold.py [--shared ../shared]
+    .venv/bin/python eval/seeds_gold.py [--shared ../shared] [--keep corpus.json]
 
-Runs the pipeline on ../shared/seeds, writes the export to a temporary file
-and runs ../shared/tools/check_gold.py on it.
+Ingests ../shared/seeds into a temporary store (extraction and linking, as
+`newstrace ingest` does), exports it, and runs ../shared/tools/check_gold.py.
 """
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from newstrace.pipeline import process_batch
-from newstrace.readers import read_paths
-from newstrace.model import Document
+from newstrace.export import write_json
+from newstrace.ingest import ingest
+from newstrace.store import SQLiteStore
 
 
 def main() -> int:
@@ -23,9 +22,11 @@ def main() -> int:
     parser.add_argument("--keep", help="also write the export here")
     args = parser.parse_args()
     shared = Path(args.shared)
-    docs = [d.to_dict() for d in process_batch(read_paths([str(shared / "seeds")])) if isinstance(d, Document)]
     out = Path(args.keep) if args.keep else Path(tempfile.mkstemp(suffix=".json")[1])
-    out.write_text(json.dumps({"documents": docs}, ensure_ascii=False, indent=1), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(str(Path(tmp) / "seeds.db")) as store:
+        ingest([str(shared / "seeds")], store)
+        with open(out, "w", encoding="utf-8") as handle:
+            write_json(store, handle)
     return subprocess.call([sys.executable, str(shared / "tools" / "check_gold.py"), "--gold", str(shared / "gold" / "seeds.json"), str(out)])
 
 

@@ -99,6 +99,24 @@ def test_add_quotes_takes_the_speaker_from_the_frame(make_doc, text, words, spea
     assert (quote["cue"]["text"] if quote["cue"] else None) == cue
 
 
+@pytest.mark.parametrize("text, words, speaker, cue", [
+    ("Bill Clinton criticized the Affordable Care Act as a “crazy system” on Tuesday.", "crazy system",
+     "Bill Clinton", "criticized"),
+    ("At a rally, Trump likened the refugees to a “vicious snake”.", "vicious snake", "Trump", "likened"),
+    ("Said Ellis: “I don’t get the sense she is worried.”", "I don’t get", "Ellis", "Said"),
+])
+def test_add_quotes_finds_characterising_and_inverted_frames(make_doc, text, words, speaker, cue):
+    quote = quote_over(quotes_of(make_doc, text), words)
+    assert speaker_text(quote) == speaker
+    assert quote["cue"]["text"] == cue
+
+
+def test_add_quotes_does_not_take_so_called_for_a_speech_verb(make_doc):
+    text = "The so-called “peace plan” was rejected by both sides."
+    quote = quote_over(quotes_of(make_doc, text), "peace plan")
+    assert quote["speaker"] is None and quote["cue"] is None
+
+
 def test_add_quotes_links_a_named_speaker_to_its_entity(make_doc):
     text = "“We will win this war,” said Benjamin Netanyahu on Monday."
     doc, parse = make_doc(text)

@@ -159,6 +159,38 @@ def test_add_times_resolves_relative_expressions_from_published(make_doc, senten
     assert [(t["text"], t["value"]) for t in times] == [(span, value)]
 
 
+@pytest.mark.parametrize(
+    "sentence, span, value",
+    [
+        ("Elian was found last Thanksgiving.", "last Thanksgiving", "2024-11-28"),
+        ("Shops shut on Christmas Day.", "Christmas Day", "2024-12-25"),
+        ("Pilgrims gathered on Good Friday 2024.", "Good Friday 2024", "2024-03-29"),
+        ("Fighting stopped over the weekend.", "the weekend", "2025-W03-WE"),
+        ("The offices will close this weekend.", "this weekend", "2025-W04-WE"),
+        ("The deadline is noon Thursday.", "noon Thursday", "2025-01-23T12:00"),
+        ("He spoke of the year two thousand.", "the year two thousand", "2000"),
+        ("They were born in nineteen ninety-six.", "nineteen ninety-six", "1996"),
+        ("The city grew in the nineties.", "the nineties", "199"),
+        ("The empire fell in the 11th century.", "the 11th century", "10"),
+        ("The feud has gone on for years.", "years", "PXY"),
+        ("Exports fell in January this year.", "January this year", "2025-01"),
+    ],
+)
+def test_add_times_resolves_holidays_weekends_and_spelled_dates(make_doc, sentence, span, value):
+    times = _times(make_doc, sentence)
+    assert [(t["text"], t["value"]) for t in times] == [(span, value)]
+
+
+def test_add_times_that_year_follows_year_last_mentioned(make_doc):
+    times = _times(make_doc, "The war began in 1991. The following year, talks failed. Later that year, peace came.")
+    assert [(t["text"], t["value"]) for t in times] == [("1991", "1991"), ("The following year", "1992"), ("Later that year", "1992")]
+
+
+def test_add_times_clock_time_takes_date_of_its_sentence(make_doc):
+    times = _times(make_doc, "On March 3, 2024, shots were fired at 6 p.m. A vote came at 9 a.m.")
+    assert [t["value"] for t in times] == ["2024-03-03", "2024-03-03T18:00", "2025-01-22T09:00"]
+
+
 def test_add_times_past_reading_of_yearless_date_far_ahead(make_doc):
     # published 2025-01-22: "October 7" in a past-tense sentence is last October
     assert _value_of(_times(make_doc, "Hamas attacked on October 7."), "October 7") == "2024-10-07"
@@ -173,7 +205,16 @@ def test_add_times_a_year_earlier_compares_with_quarter_just_named(make_doc):
     assert [t["value"] for t in times] == ["1989-Q3", "1988-Q3"]
 
 
-@pytest.mark.parametrize("sentence", ["May I ask a question?", "They march on the capital.", "A second phase is planned."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "May I ask a question?",
+        "They march on the capital.",
+        "A second phase is planned.",
+        "Two thousand people marched after the fall of the regime.",
+        "About three-quarters of the output was sold.",
+    ],
+)
 def test_add_times_ignores_words_that_only_look_like_times(make_doc, sentence):
     assert _times(make_doc, sentence) == []
 

@@ -71,6 +71,7 @@ PRONOUNS = {
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: A clause joined to a speech verb this way is not what it says: "she said, but (conj) Kevin was ...".
 COORDINATED_DEPS = frozenset({"conj", "parataxis", "cc"})
+CHARACTERISING_PREPOSITIONS = frozenset({"as", "to", "like"})
 DASHES = frozenset({"―", "—", "–", "-", "--"})
 SPEAKER_RIGHT_DEPS = frozenset({"prep", "compound", "nummod", "case", "pobj", "conj", "cc"})
 
@@ -438,6 +439,9 @@ class Speakers:
             if verb is not None and not self._can_speak(self._subject(verb, before)):
                 return None, self._cue(verb)
         if verb is None:
+            verb = self._characterising_verb(before)
+            if verb is not None:
+                return self._speaker_of(verb, before, index), self._cue(verb)
             return self._according_to(before, after) or self._dash_credit(after), None
         window = before if verb in before else after
         return self._speaker_of(verb, window, index, said), self._cue(verb)
@@ -447,7 +451,8 @@ class Speakers:
         found = []
         for i in after:
             if self._is_speech_verb(i):
-                found.append((i - after[0], 0, i))
+                if not self._subject_holds_quote(i, after[0]):
+                    found.append((i - after[0], 0, i))
                 break
         for i in reversed(before):
             if self._is_speech_verb(i):
@@ -455,6 +460,13 @@ class Speakers:
                     found.append((before[-1] - i, 1, i))
                 break
         return min(found)[2] if found else None
+
+    def _subject_holds_quote(self, verb: int, first_after: int) -> bool:
+        """'The “peace plan” was rejected': the quote is part of the verb's subject, not what it says."""
+        for child in self.parse[verb].children:
+            if child.dep_ in SUBJECT_DEPS and child.left_edge.i < first_after:
+                return True
+        return False
 
     def _other_clause_between(self, verb: int, end: int) -> bool:
         """A clause with its own subject between the speech verb and the quote, not part of what the verb says:
@@ -478,8 +490,28 @@ class Speakers:
         return False
 
     def _is_speech_verb(self, i: int) -> bool:
+        """A speech verb used as a verb: not the adjective in 'so-called'."""
         token = self.parse[i]
-        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.speech_verbs
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in self.speech_verbs or token.dep_ == "amod":
+            return False
+        return not (i >= 2 and self.parse[i - 1].text == "-" and self.parse[i - 2].lower_ == "so")
+
+    def _characterising_verb(self, before: range) -> int | None:
+        """'X criticized the act as a “...”', 'X likened them to a “...”': the verb whose active subject
+        puts those words on its object."""
+        if not before:
+            return None
+        k = before[-1]
+        while k > before[0] and self.parse[k].lower_ in ("a", "an", "the"):
+            k -= 1
+        prep = self.parse[k]
+        if prep.lower_ not in CHARACTERISING_PREPOSITIONS or prep.pos_ != "ADP":
+            return None
+        verb = prep.head
+        if verb.pos_ != "VERB" or verb.i not in before:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return verb.i if subject is not None and self._can_speak(subject.i) else None
 
     def _frame_verb(self, before: range) -> int | None:
         """The main verb of a frame ending in a colon: the verb nearest the colon whose head leaves the frame."""
@@ -506,6 +538,14 @@ class Speakers:
                 break
         return None
 
+    def _inverted_subject(self, verb: int) -> int | None:
+        """'Said Ellis: “...”': a name right after a speech verb the parser left without a subject."""
+        if verb + 1 >= len(self.parse):
+            return None
+        name = self.parse[verb + 1]
+        linked = name.head.i == verb or self.parse[verb].head.i == name.i
+        return name.i if linked and name.pos_ == "PROPN" else None
+
     def _antecedent(self, subject) -> int:
         if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl" and subject.head.head.i != subject.head.i:
             return subject.head.head.i
@@ -523,6 +563,8 @@ class Speakers:
     def _speaker_of(self, verb: int, window: range, index: int, said: bool = True) -> dict | None:
         """The speaker named by the subject of `verb`; `said` is false for a colon frame without a speech verb."""
         subject = self._subject(verb, window)
+        if subject is None:
+            subject = self._inverted_subject(verb)
         if subject is None:
             return None
         token = self.parse[subject]
@@ -598,6 +640,8 @@ class Speakers:
         """Token span [i, j] of the noun phrase headed by `head`, without relative clauses or appositions."""
         token = self.parse[head]
         left = token.left_edge.i
+        while left < head and self.parse[left].pos_ == "VERB":
+            left += 1  # 'Said Ellis', parsed as one phrase
         right = head
         for child in token.rights:
             if child.dep_ in SPEAKER_RIGHT_DEPS:

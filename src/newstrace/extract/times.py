@@ -560,13 +560,13 @@ def _relative_value(ctx: Context, unit: str, step: int) -> str:
     return "XXXX"
 
 
-@rule("that_year", rf"{_B}(?:(?P<mod>{_i('earlier|later|early|late')})\s+(?:in\s+)?)?(?P<w>{_i('that year|that same year|the same year|the following year|the next year|the year after')}){_E}")
+@rule("that_year", rf"{_B}(?:(?P<mod>{_i('earlier|later|early|late')})\s+(?:in\s+)?)?(?P<w>{_i('that year|that same year|the same year|the following year|the year after')}){_E}")
 def _that_year(m, ctx, start) -> Norm:
     """'that year', 'the following year': the year last mentioned in the text (or after it)."""
     if ctx.last_year is None:
-        return None
+        return "DATE", "XXXX", _mod(m["mod"])
     w = " ".join(m["w"].lower().split())
-    step = 1 if w in ("the following year", "the next year", "the year after") else 0
+    step = 1 if w in ("the following year", "the year after") else 0
     return "DATE", str(ctx.last_year + step), _mod(m["mod"])
 
 
@@ -711,6 +711,8 @@ def _duration_rule(m, ctx, start) -> Norm:
     unit_word = m["unit"].lower()
     if re.fullmatch(_YEAR, m["n"]) and not unit_word.endswith("s"):
         return None  # "the 1988 quarter": a year, not 1,988 quarters
+    if unit_word == "quarters" and ctx.text[m.start("unit") - 1] == "-":
+        return None  # "three-quarters of the vote": a fraction
     if unit_word.startswith("second") and not re.match(r"\d|(?i:one|two|three|four|five|ten|few|several|thirty|twenty|fifteen)\b", m["n"]):
         return None  # "a second phase": an ordinal, not a duration
     return "DURATION", _duration(n, _unit(unit_word)), _mod(m["mod"])
@@ -932,6 +934,8 @@ _FUNCS = {name: fn for name, _, fn in RULES}
 
 
 def _normalise(cand: Found, ctx: Context) -> Norm:
+    """Run `cand`'s rule. Whether it returns None must not depend on what came before
+    in the text: find_times runs every rule once on a blank context to choose spans."""
     return _FUNCS[cand.rule](cand.match, ctx, cand.start)
 
 
@@ -966,7 +970,7 @@ def _remember(ctx: Context, cand: Found, kind: str, value: str) -> None:
         ctx.anchor_year = int(value[:4])
         if day:
             ctx.dated[(int(day[2]), int(day[3]))] = int(day[1])
-    if day:
+    if day and cand.rule != "clock":  # a clock time does not start a new day
         try:
             ctx.last_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
             ctx.last_day_value, ctx.last_day_end = day.group(), cand.end

@@ -11,13 +11,13 @@ stored pairwise decisions, which is linear in the number of links.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from newstrace.link import entities as global_entities
 from newstrace.link import text as lt
 from newstrace.link.copies import compare
 from newstrace.link.corpus import rebuild_corpus
-from newstrace.link.events import blocking_keys, compare_events, event_view
+from newstrace.link.events import EventView, blocking_keys, compare_events, event_view
 from newstrace.model import Document
 
 #: Documents sharing at least this many entity blocking keys are compared even without shared shingles.
@@ -78,7 +78,7 @@ def _link_document(store, doc: Document, cache: "_DocumentCache", report: LinkRe
 
     store.add_keys("lsh_bands", doc.id, band_keys)
     store.add_keys("block_keys", doc.id, entity_keys)
-    _link_events(store, doc, global_ids, cache, report)
+    _link_events(store, doc, global_ids, report)
     store.mark_linked(doc.id, text_hash)
 
 
@@ -109,24 +109,36 @@ def _entity_block_keys(doc: Document, global_ids: dict[str, str]) -> list[str]:
     return [f"ent:{global_ids[e['id']]}" for e in ranked[:ENTITY_KEYS_PER_DOC] if e["id"] in global_ids]
 
 
-def _link_events(store, doc: Document, global_ids: dict[str, str], cache: "_DocumentCache", report: LinkReport) -> None:
+def _link_events(store, doc: Document, global_ids: dict[str, str], report: LinkReport) -> None:
+    """Compare each event of `doc` with the stored events that share a blocking key."""
     for event in doc.events:
         view = event_view(doc, event, global_ids)
         keys = blocking_keys(view)
         for ref, _ in _top(store.refs_with_keys("event_keys", keys)):
-            other_doc_id, other_event_id = ref.split(":", 1)
-            if other_doc_id == doc.id:
+            other_doc_id = ref.split(":", 1)[0]
+            data = store.event_view_data(ref)
+            if other_doc_id == doc.id or data is None:
                 continue
-            other = cache.get(other_doc_id)
-            other_event = next((e for e in other.events if e["id"] == other_event_id), None) if other else None
-            if other_event is None:
-                continue
-            other_view = event_view(other, other_event, store.global_ids_of(other_doc_id))
             linked = store.linked_pair(doc.id, other_doc_id) is not None
-            decision = compare_events(view, other_view, docs_linked=linked)
+            decision = compare_events(view, _view_from_json(data), docs_linked=linked)
             store.put_event_pair(view.ref, ref, decision.same, decision.slot, decision.reason)
             report.event_pairs += 1
         store.add_keys("event_keys", view.ref, keys or [f"self|{view.ref}"])
+        store.put_event_view(view.ref, _view_to_json(view))
+
+
+def _view_to_json(view: EventView) -> dict:
+    return {k: sorted(v) if isinstance(v, set) else v for k, v in asdict(view).items()}
+
+
+def _view_from_json(data: dict) -> EventView:
+    """An EventView back from its stored form; set-valued fields become sets again."""
+    known = {f.name: f for f in fields(EventView)}
+    values = {}
+    for name, value in data.items():
+        if name in known:
+            values[name] = set(value) if known[name].default_factory is set else value
+    return EventView(**values)
 
 
 class _DocumentCache:

@@ -14,8 +14,9 @@ from newstrace.model import Document
 THRESHOLDS = {
     "near_jaccard": 0.5,  # word 5-shingle Jaccard for a near copy
     "near_containment": 0.8,  # ... or containment, when the copy drops or adds a passage
-    "rewrite_sentence": 0.5,  # content-word cosine for two sentences to align
-    "rewrite_share": 0.5,  # share of the shorter report's sentences aligned, for a rewrite
+    "rewrite_sentence": 0.5,  # lexical sentence similarity for two sentences to align (MRPC-chosen: 0.45)
+    "rewrite_share": 0.5,  # share of the LONGER report's sentences aligned, for a rewrite
+    "rewrite_pairs": 2,  # at least this many aligned sentences, for a rewrite
     "rewrite_order": 0.7,  # share of aligned pairs in the same order, for a rewrite
     "story_cosine": 0.2,  # content-word cosine of two whole reports for the same story
     "story_entities": 2,  # shared global entities for the same story
@@ -54,13 +55,14 @@ def compare(a: Document, b: Document, shared_entities: int = 0, same_source: boo
         return Decision(kind, round(max(jac, con), 3), original, evidence,
                         f"{jac:.0%} of their word 5-grams are shared ({con:.0%} of the shorter text); {why}.")
     pairs = lt.align_sentences(a.text, spans_a, b.text, spans_b, THRESHOLDS["rewrite_sentence"])
-    shorter = min(len(spans_a), len(spans_b)) or 1
-    share = len(pairs) / shorter
-    if share >= THRESHOLDS["rewrite_share"] and _in_order(pairs) >= THRESHOLDS["rewrite_order"]:
+    longer = max(len(spans_a), len(spans_b)) or 1
+    share = len(pairs) / longer
+    if (share >= THRESHOLDS["rewrite_share"] and len(pairs) >= THRESHOLDS["rewrite_pairs"]
+            and _in_order(pairs) >= THRESHOLDS["rewrite_order"]):
         original, why = likely_original(a, b)
         kind = "version" if same_source else "rewrite"
         return Decision(kind, round(share, 3), original, pairs,
-                        f"{len(pairs)} of {shorter} sentences say the same in other words, in the same order; {why}.")
+                        f"{len(pairs)} of {longer} sentences say the same in other words, in the same order; {why}.")
     if same_source:
         original, why = likely_original(a, b)
         return Decision("version", round(share, 3), original, pairs, f"Both came from the same source; {why}.")

@@ -28,6 +28,8 @@ class EventView:
     place: set[str] = field(default_factory=set)
     participants: set[str] = field(default_factory=set)
     trigger: str = ""
+    lemma: str = ""  # the trigger's lemma where a parse gave it, else `trigger_key(trigger)`
+    published: str | None = None  # the report's publication date
 
 
 @dataclass
@@ -53,7 +55,14 @@ def event_view(doc, event: dict, global_ids: dict[str, str]) -> EventView:
         ref=f"{doc.id}:{event['id']}", doc=doc.id, type=event.get("type") or "",
         date=event.get("date"), place=place, participants=participants,
         trigger=(event.get("trigger") or {}).get("text", ""),
+        lemma=trigger_key((event.get("trigger") or {}).get("text", "")), published=doc.published,
     )
+
+
+def trigger_key(text: str) -> str:
+    """A crude lemma of a trigger's head word, for when no parse is at hand."""
+    words = fold(text).split()
+    return words[-1] if words else ""
 
 
 def blocking_keys(view: EventView) -> list[str]:

@@ -96,6 +96,7 @@ MIGRATIONS = (
     ("0002_errors", CREATE_ERRORS),
     ("0003_search", CREATE_SEARCH),
     ("0004_links", CREATE_LINKS),
+    ("0005_event_views", "CREATE TABLE event_views (ref TEXT PRIMARY KEY, data TEXT NOT NULL)"),
 )
 
 

@@ -1,0 +1,341 @@
+"""The HTTP API and the web pages: one table of pages, each with an HTML route and a JSON twin.
+
+`/api/v1/<path>` returns what the page's `query` function returns; `/<path>`
+renders the same dict (plus display-only extras) with a template and points to
+its twin with `<link rel="alternate">` and a `Link` header. Errors have one
+shape everywhere: `{"error": {"code", "message"}}`.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from newstrace import query
+from newstrace.errors import BadQuery, NewstraceError, NotFound
+from newstrace.store import open_store, resolve_db
+from newstrace.web import render, upload
+
+HERE = Path(__file__).resolve().parent
+API = "/api/v1"
+#: Largest upload the ingest endpoint takes, in bytes.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "read_only", 404: "not_found", 405: "method_not_allowed",
+               411: "length_required", 413: "too_large", 500: "internal", 503: "unavailable"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str = "string"  # string or integer
+    where: str = "query"  # query or path
+    help: str = ""
+    default: object = None
+
+
+LIMIT = Param("limit", "integer", help="items per page (1 to 500)")
+CURSOR = Param("cursor", help="the next_cursor of the previous page")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    load: Callable[[object, dict], dict]
+    summary: str
+    params: tuple[Param, ...] = ()
+    extras: Callable[[object, dict, dict], dict] | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+def _args(request: Request, page: Page) -> dict:
+    """The page's parameters from the path and query string, typed; BadQuery for a bad integer."""
+    args = {}
+    for param in page.params:
+        raw = request.path_params.get(param.name) if param.where == "path" else request.query_params.get(param.name)
+        if raw is None or raw == "":
+            if param.default is not None:
+                args[param.name] = param.default
+            continue
+        if param.kind == "integer":
+            try:
+                raw = int(raw)
+            except ValueError:
+                raise BadQuery(f"{param.name} must be a whole number, not {raw!r}", f"give {param.name} as digits, e.g. {param.name}=20") from None
+        args[param.name] = raw
+    return args
+
+
+# -- the pages ------------------------------------------------------------------------
+
+
+def _document_extras(store, data: dict, args: dict) -> dict:
+    others = [link["other"] for link in data["links"]] + list(data.get("versions") or [])
+    return {"body": render.highlight(data["text"], render.document_marks(data)),
+            "others": query.titles(store, others),
+            "quotes": {q["id"]: q for q in data["quotes"]},
+            "attributions": {a["id"]: a for a in data["attributions"]},
+            "times": {t["id"]: t for t in data["times"]}}
+
+
+def _copy_extras(store, data: dict, args: dict) -> dict:
+    evidence = data["link"]["evidence"]
+    return {"left": render.highlight(data["a"]["text"], render.passage_marks(evidence, "a")),
+            "right": render.highlight(data["b"]["text"], render.passage_marks(evidence, "b"))}
+
+
+def _search_extras(store, data: dict, args: dict) -> dict:
+    return {"snippets": [render.snippet(item["snippet"], item["marks"]) for item in data["items"]]}
+
+
+def _events_extras(store, data: dict, args: dict) -> dict:
+    return {"plot": render.date_bars(data.get("by_date") or [])}
+
+
+def _sources_extras(store, data: dict, args: dict) -> dict:
+    return {"plot": render.circle_layout(data), "labels": {n["id"]: n["label"] for n in data["nodes"]}}
+
+
+def _story_extras(store, data: dict, args: dict) -> dict:
+    clusters: dict[str, list] = {}
+    for event in data["events"]:
+        clusters.setdefault(event["cluster"] or "", []).append(event)
+    return {"clusters": clusters}
+
+
+PAGES = (
+    Page("/documents", "documents.html", lambda s, a: query.document_page(s, **a), "Documents in ingest order", (LIMIT, CURSOR)),
+    Page("/documents/{doc_id}", "document.html", lambda s, a: query.document(s, a["doc_id"]),
+         "One document with every layer, its links and its story", (Param("doc_id", where="path", help="id or unique id prefix"),),
+         _document_extras),
+    Page("/copies/{a}/{b}", "copy.html", lambda s, a: query.copy_view(s, a["a"], a["b"]),
+         "Two linked documents side by side with their aligned passages",
+         (Param("a", where="path", help="document id"), Param("b", where="path", help="document id")), _copy_extras),
+    Page("/links", "links.html", lambda s, a: query.link_page(s, **a), "Links between documents: copies, rewrites, versions, same story",
+         (Param("kind", help="exact_copy, near_copy, rewrite, same_story or version"), LIMIT, CURSOR)),
+    Page("/search", "search.html", lambda s, a: query.search_page(s, **a), "Full-text search over titles and text",
+         (Param("q", help="words, \"a phrase\", AND, OR, NOT", default=""), LIMIT, CURSOR), _search_extras),
+    Page("/stories", "stories.html", lambda s, a: query.story_page(s, **a), "Stories, the most reported first",
+         (Param("min_documents", "integer", help="only stories with at least this many reports", default=1), LIMIT, CURSOR)),
+    Page("/stories/{story_id}", "story.html", lambda s, a: query.story(s, a["story_id"]),
+         "A story: its reports in order (who reported first), its events by cluster, conflicting figures",
+         (Param("story_id", where="path"),), _story_extras),
+    Page("/entities", "entities.html", lambda s, a: query.entity_page(s, **a), "Entities across documents",
+         (Param("type", help="PERSON, ORG, GPE, LOC, NORP or FAC"), LIMIT, CURSOR)),
+    Page("/entities/{global_id}", "entity.html", lambda s, a: query.entity(s, **a),
+         "One entity: aliases, mentions across documents, its events and co-actors",
+         (Param("global_id", where="path"), LIMIT, CURSOR)),
+    Page("/events", "events.html", lambda s, a: query.events(s, **a), "Events across documents in date order, with counts per date",
+         (Param("type", help="a PLOVER event type"), LIMIT, CURSOR), _events_extras),
+    Page("/figures", "figures.html", lambda s, a: query.figures(s, **a), "Figures across documents",
+         (Param("counts", help="what is counted: killed, injured, displaced..."), LIMIT, CURSOR)),
+    Page("/conflicts", "conflicts.html", lambda s, a: query.conflicts(s, **a), "Figures that disagree between reports of one event",
+         (LIMIT, CURSOR)),
+    Page("/sources", "sources.html", lambda s, a: query.sources_graph(s), "Who cites whom, and each outlet's share of anonymous sources",
+         (), _sources_extras),
+    Page("/stats", "stats.html", lambda s, a: query.corpus_stats(s), "Corpus statistics"),
+    Page("/errors", "errors.html", lambda s, a: query.error_page(s, **a), "Recorded ingest failures", (LIMIT, CURSOR)),
+)
+
+
+# -- the application ------------------------------------------------------------------
+
+
+class _Stores:
+    """One store connection per worker thread (sqlite3 connections stay in their thread)."""
+
+    def __init__(self, db: str):
+        self.db = db
+        self.local = threading.local()
+        self.opened: list = []
+        self.lock = threading.Lock()
+
+    def get(self):
+        store = getattr(self.local, "store", None)
+        if store is None:
+            store = self.local.store = open_store(self.db)
+            with self.lock:
+                self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self.lock:
+            for store in self.opened:
+                try:
+                    store.close()
+                except Exception:  # a connection made in another thread; the process is ending anyway
+                    pass
+            self.opened.clear()
+
+
+def create_app(db: str | None = None, token: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Starlette:
+    """The web app over the store at `db`. Uploads need `token` (default $NEWSTRACE_TOKEN); without one the app is read-only."""
+    location = resolve_db(db)
+    open_store(location).close()  # fail now, with the store's own message, if it cannot be opened
+    stores = _Stores(location)
+    token = token if token is not None else os.environ.get("NEWSTRACE_TOKEN") or None
+    templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
+    templates.globals.update(qs=_query_string)
+
+    def html_route(page: Page):
+        def endpoint(request: Request) -> Response:
+            store = stores.get()
+            args = _args(request, page)
+            data = page.load(store, args)
+            json_url = API + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            extras = page.extras(store, data, args) if page.extras else {}
+            body = templates.get_template(page.template).render(
+                data=data, view=extras, args=args, query=dict(request.query_params), json_url=json_url,
+                path=request.url.path, read_only=token is None)
+            return HTMLResponse(body, headers={"Link": f'<{json_url}>; rel="alternate"; type="application/json"'})
+        return endpoint
+
+    def api_route(page: Page):
+        def endpoint(request: Request) -> Response:
+            return JSONResponse(page.load(stores.get(), _args(request, page)))
+        return endpoint
+
+    async def upload_endpoint(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        upload.check_token(request, token)
+        name = upload.safe_name(request.query_params.get("filename", ""))
+        data = await upload.read_limited(request, max_upload_bytes)
+        extract = request.query_params.get("extract", "1") not in ("0", "false", "no")
+        result = await run_in_threadpool(lambda: upload.ingest_upload(stores.get(), name, data, extract))
+        return JSONResponse(result, status_code=201 if result["added"] else 200)
+
+    def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document(max_upload_bytes))
+
+    def home(request: Request) -> Response:
+        return RedirectResponse("/documents", status_code=302)
+
+    routes = [Route("/", home), Route(f"{API}/openapi.json", openapi),
+              Route(f"{API}/documents", upload_endpoint, methods=["POST"])]
+    for page in PAGES:
+        routes.append(Route(API + page.path, api_route(page), methods=["GET", "HEAD"]))
+        routes.append(Route(page.path, html_route(page), methods=["GET", "HEAD"]))
+    routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))
+
+    def error(request: Request, exc: Exception) -> Response:
+        status, code, message = _error_parts(exc)
+        if request.url.path.startswith(API + "/") or request.url.path == API or not _wants_html(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+        body = templates.get_template("error.html").render(data={"error": {"code": code, "message": message}}, view={},
+                                                           args={}, json_url=None, path=request.url.path, status=status)
+        return HTMLResponse(body, status_code=status)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: error, NewstraceError: error, upload.UploadRefused: error, Exception: error})
+    app.state.stores = stores
+    app.add_middleware(_SecurityHeaders)
+    return app
+
+
+def _query_string(query: dict, **changes) -> str:
+    """The query string with some parameters changed (None removes one)."""
+    merged = {**query, **changes}
+    return urlencode({k: v for k, v in merged.items() if v is not None})
+
+
+def _wants_html(request: Request) -> bool:
+    return "application/json" not in request.headers.get("accept", "") or "text/html" in request.headers.get("accept", "")
+
+
+def _error_parts(exc: Exception) -> tuple[int, str, str]:
+    if isinstance(exc, NotFound):
+        return 404, "not_found", str(exc)
+    if isinstance(exc, BadQuery):
+        return 400, "bad_request", str(exc)
+    if isinstance(exc, upload.UploadRefused):
+        return exc.status, exc.code, str(exc)
+    if isinstance(exc, NewstraceError):
+        return 500, "store_error", str(exc)
+    if isinstance(exc, HTTPException):
+        messages = {404: "no such page — see /api/v1/openapi.json for the endpoints",
+                    405: "this method is not allowed here — use GET (POST only to /api/v1/documents)"}
+        return exc.status_code, ERROR_CODES.get(exc.status_code, "error"), messages.get(exc.status_code, str(exc.detail))
+    return 500, "internal", "the server failed on this request — it is logged; run with --debug for the traceback"
+
+
+class _SecurityHeaders:
+    """Adds a strict Content-Security-Policy and friends to every response: no inline script ever runs."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# -- OpenAPI ----------------------------------------------------------------------------
+
+
+def openapi_document(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict:
+    """The OpenAPI 3.1 description of the JSON API, built from the page table."""
+    error = {"$ref": "#/components/responses/Error"}
+    paths = {}
+    for page in PAGES:
+        parameters = [{"name": p.name, "in": p.where, "required": p.where == "path", "description": p.help,
+                       "schema": {"type": p.kind}} for p in page.params]
+        paths[API + page.path] = {"get": {
+            "summary": page.summary, "operationId": _operation_id(page.path), "parameters": parameters,
+            "responses": {"200": {"description": "the page's data (the HTML page at the same path without /api/v1 renders it)",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}},
+                          "400": error, "404": error}}}
+    paths[f"{API}/documents"]["post"] = {
+        "summary": f"Ingest one uploaded file (text, HTML, JSON Lines, feed or WARC; at most {max_upload_bytes} bytes). Needs the server's token.",
+        "operationId": "upload",
+        "security": [{"token": []}],
+        "parameters": [{"name": "filename", "in": "query", "required": True, "schema": {"type": "string"},
+                        "description": "the file's name; its extension tells the reader the format"},
+                       {"name": "extract", "in": "query", "required": False, "schema": {"type": "integer", "enum": [0, 1]},
+                        "description": "0 to store without extraction"}],
+        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"200": {"description": "nothing new"}, "201": {"description": "documents added"},
+                      "400": error, "401": error, "403": error, "413": error}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "newstrace", "version": "1",
+                 "description": "Evidence-linked facts from news reports. Lists take limit and cursor and return next_cursor."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "an error", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}}},
+    }
+
+
+def _operation_id(path: str) -> str:
+    parts = [p for p in path.strip("/").split("/") if not p.startswith("{")]
+    return "_".join(parts) + ("_one" if path.endswith("}") else "")

@@ -1,0 +1,281 @@
+"""The HTTP API and web pages (Starlette TestClient) over a small hand-made, linked store."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from newstrace import query
+from newstrace.model import Document, content_id
+from newstrace.store import open_store
+
+starlette = pytest.importorskip("starlette")
+from starlette.testclient import TestClient  # noqa: E402
+
+from newstrace.web import create_app  # noqa: E402
+from newstrace.web.app import PAGES  # noqa: E402
+from newstrace.web.render import Mark, highlight  # noqa: E402
+
+PORT_TEXT = ('Union leaders met shipping firms in Rotterdam on Monday, the union said. '
+             '"We are far apart on safety," spokeswoman Ilse de Vries told reporters. '
+             'At least 4,000 workers stayed away, officials said, citing port police.')
+SCRIPT_TEXT = 'The council met on Friday. <script>alert("pwned")</script> A resident wrote <img src=x onerror=alert(2)> on a board.'
+TOKEN = "s3cret-token"
+
+
+def _document(path: str, text: str, title: str, published: str) -> Document:
+    doc = Document(id=content_id(path, title, text, published), source={"path": path, "position": None},
+                   text=text, title=title, published=published)
+    doc.sentences = [[m.start(), m.end()] for m in re.finditer(r"[^.]+\.", text)]
+    return doc
+
+
+def _port_report(path: str, published: str) -> Document:
+    doc = _document(path, PORT_TEXT, "Port talks resume", published)
+    at = PORT_TEXT.index
+    rotterdam, vries = at("Rotterdam"), at("Ilse de Vries")
+    doc.entities = [
+        {"id": "e1", "type": "GPE", "name": "Rotterdam", "aliases": [], "mentions": [doc.span(rotterdam, rotterdam + 9)]},
+        {"id": "e2", "type": "PERSON", "name": "Ilse de Vries", "aliases": [], "mentions": [doc.span(vries, vries + 13)]},
+        {"id": "e3", "type": "ORG", "name": "Union", "aliases": [], "mentions": [doc.span(0, 5)]},
+    ]
+    doc.times = [doc.span(at("Monday"), at("Monday") + 6, id="t1", type="DATE", value="2026-03-09", mod=None)]
+    quote = at("We are")
+    doc.quotes = [doc.span(quote, quote + len("We are far apart on safety,"), id="q1", nested_in=None,
+                           speaker=doc.span(at("spokeswoman"), vries + 13, entity="e2"), cue=doc.span(at("told"), at("told") + 4))]
+    claim = at("At least")
+    doc.attributions = [{"id": "a1", "source": doc.span(at("officials"), at("officials") + 9, entity=None),
+                         "source_kind": "anonymous", "cue": doc.span(at("officials said") + 10, at("officials said") + 14),
+                         "content": doc.span(claim, at("stayed away") + 11),
+                         "via": [doc.span(at("port police"), at("port police") + 11, entity=None, source_kind="official")],
+                         "when": None, "hedged": False, "contested": False}]
+    doc.figures = [doc.span(at("4,000"), at("4,000") + 5, id="f1", value=4000, low=4000, high=None, vague=False,
+                            qualifier="at least", unit="people", counts="protesters", claimed_by="a1")]
+    doc.events = [{"id": "v1", "type": "CONSULT", "mode": None, "trigger": doc.span(at("met"), at("met") + 3),
+                   "sentence": doc.span(*doc.sentences[0]), "actors": [{"text": "Union leaders", "entity": "e3"}],
+                   "targets": [{"text": "shipping firms", "entity": None}], "place": {"text": "Rotterdam", "entity": "e1"},
+                   "date": "2026-03-09", "time": "t1", "attributed_to": None, "hedged": False, "cluster": None},
+                  {"id": "v2", "type": "CONSULT", "mode": None, "trigger": doc.span(at("told"), at("told") + 4),
+                   "sentence": doc.span(*doc.sentences[1]), "actors": [{"text": "Ilse de Vries", "entity": "e2"}],
+                   "targets": [{"text": "Union leaders", "entity": "e3"}], "place": None,
+                   "date": "2026-03-09", "time": "t1", "attributed_to": None, "hedged": False, "cluster": None}]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """Two copies of one report (an exact copy, a day later) and a report holding markup, linked."""
+    from newstrace.link import link
+
+    path = str(tmp_path_factory.mktemp("web") / "web.db")
+    store = open_store(path)
+    hostile = _document("council.txt", SCRIPT_TEXT, 'Council <img src=x onerror="alert(1)"> meets', "2026-03-20")
+    hostile.entities = [{"id": "e1", "type": "ORG", "name": "<b>Council</b>", "aliases": ["<i>x</i>"],
+                         "mentions": [hostile.span(4, 11)]}]
+    store.put_documents([_port_report("wire/port.txt", "2026-03-10"), _port_report("daily/port.txt", "2026-03-11"), hostile])
+    link(store)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def ids(db):
+    store = open_store(db)
+    rows = {row["path"]: row["id"] for row in store.list_documents()}
+    store.close()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def client(db):
+    with TestClient(create_app(db, token=""), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def store(db):
+    opened = open_store(db)
+    yield opened
+    opened.close()
+
+
+def _concrete(path: str, ids: dict, store) -> str:
+    """A page path with real ids in place of its parameters."""
+    first, copy = ids["wire/port.txt"], ids["daily/port.txt"]
+    entity = next(e["global_id"] for e in store.global_entities() if e["name"] == "Ilse de Vries")
+    story = query.document(store, first)["story"]
+    return (path.replace("{doc_id}", first).replace("{a}", first).replace("{b}", copy)
+            .replace("{global_id}", entity).replace("{story_id}", story))
+
+
+def test_every_page_has_a_json_twin_that_the_page_points_to(client, ids, store):
+    for page in PAGES:
+        path = _concrete(page.path, ids, store)
+        page_response, api_response = client.get(path), client.get("/api/v1" + path)
+        assert page_response.status_code == 200, path
+        assert api_response.status_code == 200, path
+        assert api_response.headers["content-type"].startswith("application/json")
+        assert f'<link rel="alternate" type="application/json" href="/api/v1{path}">' in page_response.text
+        assert page_response.headers["link"] == f'</api/v1{path}>; rel="alternate"; type="application/json"'
+
+
+def test_document_api_returns_what_query_document_returns(client, ids, store):
+    doc_id = ids["wire/port.txt"]
+    assert client.get(f"/api/v1/documents/{doc_id}").json() == query.document(store, doc_id)
+    assert client.get("/api/v1/stats").json() == query.corpus_stats(store)
+
+
+def test_every_endpoint_answers_errors_in_one_shape(client, ids, store):
+    requests = [("GET", "/api/v1/nowhere"), ("GET", "/api/v1/documents/ffffffffffff"), ("GET", "/api/v1/search?q=%22"),
+                ("GET", "/api/v1/copies/" + ids["wire/port.txt"] + "/" + ids["council.txt"]),
+                ("POST", "/api/v1/documents?filename=a.txt"), ("DELETE", "/api/v1/documents")]
+    for page in PAGES:
+        path = "/api/v1" + re.sub(r"\{[a-z_]+\}", "nope", page.path)
+        requests += [("GET", path + "?limit=x&min_documents=y"), ("GET", path + "?limit=0"), ("GET", path + "?cursor=zz"),
+                     ("POST", path)]
+    seen_codes = set()
+    for method, path in requests:
+        response = client.request(method, path)
+        if response.status_code == 200:  # a page without parameters ignores unknown ones
+            continue
+        body = response.json()
+        assert set(body) == {"error"}, (method, path)
+        assert set(body["error"]) == {"code", "message"}, (method, path)
+        assert body["error"]["message"], (method, path)
+        seen_codes.add(body["error"]["code"])
+    assert {"not_found", "bad_request", "method_not_allowed", "read_only"} <= seen_codes
+
+
+def test_lists_page_with_limit_and_cursor(client):
+    first = client.get("/api/v1/documents?limit=2").json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = client.get(f"/api/v1/documents?limit=2&cursor={first['next_cursor']}").json()
+    assert len(second["items"]) == 1 and second["next_cursor"] is None
+    assert {d["id"] for d in first["items"]}.isdisjoint(d["id"] for d in second["items"])
+    assert 'rel="next"' in client.get("/documents?limit=2").text
+
+
+@pytest.mark.parametrize("path", ["/documents/{hostile}", "/documents", "/search?q=council", "/entities",
+                                  "/stories", "/events", "/sources"])
+def test_untrusted_text_is_escaped_on_every_page(client, ids, path):
+    page = client.get(path.replace("{hostile}", ids["council.txt"])).text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Council" not in page
+    assert "<script" not in page.lower()
+
+
+def test_document_page_shows_escaped_markup_as_text(client, ids):
+    page = client.get(f"/documents/{ids['council.txt']}").text
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Council&lt;/b&gt;" in page
+
+
+def test_pages_forbid_inline_scripts(client):
+    policy = client.get("/documents").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_document_page_highlights_quote_with_speaker_and_layers(client, ids):
+    page = client.get(f"/documents/{ids['wire/port.txt']}").text
+    assert re.search(r'<span class="L-quotes hl-quote" id="q1" title="quote q1 · speaker: spokeswoman Ilse de Vries"', page)
+    assert 'class="L-quotes hl-speaker' in page
+    for layer in ("entities", "quotes", "attributions", "figures", "times", "events"):
+        assert f'id="show-{layer}"' in page and f"L-{layer}" in page
+    assert "port police" in page and "anonymous" in page
+    assert f'href="/copies/{ids["wire/port.txt"]}/{ids["daily/port.txt"]}"' in page
+
+
+def test_copy_view_aligns_passages_on_both_sides(client, ids):
+    data = client.get(f"/api/v1/copies/{ids['daily/port.txt']}/{ids['wire/port.txt']}").json()
+    assert data["link"]["kind"] == "exact_copy" and data["link"]["original"] == ids["wire/port.txt"]
+    page = client.get(f"/copies/{ids['daily/port.txt']}/{ids['wire/port.txt']}").text
+    assert page.count('id="a-p1"') == 1 and page.count('id="b-p1"') == 1
+
+
+def test_story_puts_first_report_first(client, ids, store):
+    story_id = query.document(store, ids["daily/port.txt"])["story"]
+    data = client.get(f"/api/v1/stories/{story_id}").json()
+    assert [r["id"] for r in data["reports"]] == [ids["wire/port.txt"], ids["daily/port.txt"]]
+    assert data["reports"][0]["first"] and data["first_reported"] == ids["wire/port.txt"]
+
+
+def test_entity_page_lists_mentions_events_and_co_actors(client, store):
+    entity = next(e["global_id"] for e in store.global_entities() if e["name"] == "Ilse de Vries")
+    data = client.get(f"/api/v1/entities/{entity}").json()
+    assert len(data["mentions"]) == 2 and {e["role"] for e in data["events"]} == {"actor"}
+    assert [c["name"] for c in data["co_actors"]] == ["Union"]
+
+
+def test_sources_graph_links_outlets_to_sources_and_their_chains(client):
+    data = client.get("/api/v1/sources").json()
+    assert any(e["kind"] == "cites" for e in data["edges"])
+    shares = {o["outlet"]: o["anonymous_share"] for o in data["outlets"]}
+    assert shares["wire/port.txt"] == 1.0
+
+
+def test_search_marks_hits_in_snippets(client):
+    data = client.get("/api/v1/search?q=Rotterdam").json()
+    item = data["items"][0]
+    assert [item["snippet"][s:e] for s, e in item["marks"]] == ["Rotterdam"]
+    assert '<span class="hit">Rotterdam</span>' in client.get("/search?q=Rotterdam").text
+
+
+@pytest.mark.parametrize("path", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2f..%2fquery.py",
+                                  "/static//etc/passwd", "/static/%2Fetc%2Fpasswd"])
+def test_static_files_do_not_escape_their_folder(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "import" not in response.text and "root:" not in response.text
+
+
+def test_static_stylesheet_is_served_locally(client):
+    response = client.get("/static/style.css")
+    assert response.status_code == 200 and "doctext" in response.text
+    assert "http" not in client.get("/documents").text.split("<main>")[0].replace('href="/', "")
+
+
+def test_upload_needs_the_token_and_has_a_size_limit(db, tmp_path):
+    with TestClient(create_app(db, token=TOKEN, max_upload_bytes=2000)) as app:
+        url = "/api/v1/documents?filename=../../etc/new.txt&extract=0"
+        body = b"date 2026-04-01\nHarbour reopens\n\nThe harbour reopened on Tuesday, officials said."
+        assert app.post(url, content=body).status_code == 401
+        assert app.post(url, content=body, headers={"Authorization": "Bearer wrong"}).json()["error"]["code"] == "unauthorized"
+        too_big = app.post(url, content=b"x" * 3000, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"
+        streamed = app.post(url, content=iter([b"x" * 1500, b"x" * 1500]), headers={"Authorization": f"Bearer {TOKEN}"})
+        assert streamed.status_code == 413
+        done = app.post(url, content=body, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 201, done.text
+        assert done.json()["file"] == "upload/new.txt"
+        new_id = done.json()["added"][0]
+        assert app.get(f"/api/v1/documents/{new_id}").json()["title"] == "Harbour reopens"
+
+
+def test_server_without_token_is_read_only(client):
+    response = client.post("/api/v1/documents?filename=a.txt", content=b"text")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "read_only"
+
+
+def test_openapi_describes_every_api_path(client, ids, store):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    for page in PAGES:
+        assert "/api/v1" + page.path in spec["paths"]
+    assert "post" in spec["paths"]["/api/v1/documents"]
+
+
+def test_unknown_html_page_renders_an_error_page(client):
+    response = client.get("/nowhere", headers={"accept": "text/html"})
+    assert response.status_code == 404 and "<h1>404" in response.text
+
+
+@pytest.mark.parametrize("text, marks", [
+    ("a <b> c", [Mark(2, 5, "x", 'say "hi" <now>')]),
+    ("overlap here", [Mark(0, 7, "a"), Mark(3, 12, "b"), Mark(5, 6, "c")]),
+    ("<script>x</script>", [Mark(0, 8, "a", anchor='"><script>')]),
+    ("edge", [Mark(0, 4, "a"), Mark(4, 4, "empty"), Mark(2, 9, "outside")]),
+])
+def test_highlight_keeps_the_text_and_escapes_it(text, marks):
+    out = str(highlight(text, marks))
+    assert "<script" not in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
