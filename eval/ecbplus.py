@@ -20,7 +20,8 @@ Protocol (../shared/data/ecbplus/README.md, "Cybulska setup", dev topics only):
   the parse; type, date, place and participants from the events layer where
   one of our events sits on the mention, else from the sentence's times and
   entities), and mentions of one topic are clustered by `compare_events`
-  decisions (connected components). `docs_linked` comes from (c). The
+  decisions (connected components). `docs_linked` comes from (c): the two
+  reports are in one story (default) or directly linked (`--docs-linked pair`). The
   same-head-lemma baseline within gold subtopics is scored as a check.
 - (b) End to end: our own event mentions from the events layer, inside the
   validated sentences, clustered the same way; a predicted mention stands
@@ -405,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topics", default=",".join(map(str, DEV_TOPICS)))
     parser.add_argument("--text", choices=("validated", "full"), default="validated")
     parser.add_argument("--n-process", type=int, default=1)
+    parser.add_argument("--docs-linked", choices=("pair", "story"), default="story",
+                        help="docs_linked for compare_events: a direct link between the two reports, or the same story")
     args = parser.parse_args(argv)
     folder = args.shared / "data" / "ecbplus"
     validated = validated_sentences(folder / "ECBplus_coreference_sentences.csv")
@@ -429,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         doc_gold += [f"{topic}:{i.ecb.subtopic}" for i in items]
         doc_pred += [f"{topic}:{labels[i.ecb.name]}" for i in items]
         topic_ari.append(adjusted_rand_index([i.ecb.subtopic for i in items], [labels[i.ecb.name] for i in items]))
+        if args.docs_linked == "story":  # linked = in the same story (a connected component of links)
+            links = {(a, b): "story" for a in labels for b in labels if a != b and labels[a] == labels[b]}
         gold_response.update(cluster_views([v for i in items for v in gold_views(i)], links))
         e2e_response.update(cluster_views([v for i in items for v in predicted_views(i, validated.get(i.ecb.name, set()))], links))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 
 import pytest
 
@@ -11,7 +12,9 @@ from newstrace.model import Document, content_id
 from newstrace.store import open_store
 
 starlette = pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette 1.x warns that TestClient will move from httpx to httpx2
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from newstrace.web import create_app  # noqa: E402
 from newstrace.web.app import PAGES  # noqa: E402

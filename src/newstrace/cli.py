@@ -135,6 +135,8 @@ def _ingest_summary(report, db: str) -> None:
     stored = report.stored
     table.add_row(*map(str, (report.read, len(stored.added), len(stored.unchanged), len(stored.updated), len(stored.versions), report.failed)))
     err.print(table)
+    if report.linked is not None:
+        err.print(_link_line(report.linked), markup=False)
     if report.failed:
         err.print(f"{report.failed} input(s) failed; `newstrace errors --db {db}` lists them.", markup=False)
 
@@ -146,8 +148,12 @@ def link_command(db: DbOpt = None):
 
     with _store(db) as store:
         report = link(store, full=True)
-    links = ", ".join(f"{count} {kind}" for kind, count in sorted(report.links.items())) or "no links"
-    err.print(f"linked {report.documents} documents: {report.pairs_compared} pairs compared, {links}, {report.event_pairs} event pairs", markup=False)
+    err.print(_link_line(report), markup=False)
+
+
+def _link_line(report) -> str:
+    links = ", ".join(f"{count} {kind}" for kind, count in sorted(report.links.items())) or "no new links"
+    return f"linked {report.documents} new documents: {report.pairs_compared} pairs compared, {links}, {report.event_pairs} event pairs"
 
 
 @app.command()

@@ -71,6 +71,7 @@ PRONOUNS = {
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: A clause joined to a speech verb this way is not what it says: "she said, but (conj) Kevin was ...".
 COORDINATED_DEPS = frozenset({"conj", "parataxis", "cc"})
+NOT_SPEAKER_LABELS = frozenset({"DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL"})
 CHARACTERISING_PREPOSITIONS = frozenset({"as", "to", "like"})
 DASHES = frozenset({"―", "—", "–", "-", "--"})
 SPEAKER_RIGHT_DEPS = frozenset({"prep", "compound", "nummod", "case", "pobj", "conj", "cc"})
@@ -538,6 +539,18 @@ class Speakers:
                 break
         return None
 
+    def _plausible_speaker(self, token) -> bool:
+        """A noun or pronoun that is not a date, time or amount."""
+        return token.pos_ in ("NOUN", "PROPN", "PRON") and token.ent_type_ not in NOT_SPEAKER_LABELS
+
+    def _name_beside(self, verb: int) -> int | None:
+        """The name of a person or organisation just before the verb, else none."""
+        if verb > 0:
+            token = self.parse[verb - 1]
+            if token.pos_ == "PROPN" and self.entity_types.get(self._entity_of(token.i)) in ("PERSON", "ORG"):
+                return token.i
+        return None
+
     def _inverted_subject(self, verb: int) -> int | None:
         """'Said Ellis: “...”': a name right after a speech verb the parser left without a subject."""
         if verb + 1 >= len(self.parse):
@@ -563,6 +576,8 @@ class Speakers:
     def _speaker_of(self, verb: int, window: range, index: int, said: bool = True) -> dict | None:
         """The speaker named by the subject of `verb`; `said` is false for a colon frame without a speech verb."""
         subject = self._subject(verb, window)
+        if subject is not None and not self._plausible_speaker(self.parse[subject]):
+            subject = self._name_beside(verb)  # 'Chief Chuck Jordan said Monday', 'Monday' parsed as the subject
         if subject is None:
             subject = self._inverted_subject(verb)
         if subject is None:

@@ -18,7 +18,7 @@ THRESHOLDS = {
     "rewrite_share": 0.5,  # share of the LONGER report's sentences aligned, for a rewrite
     "rewrite_pairs": 2,  # at least this many aligned sentences, for a rewrite
     "rewrite_order": 0.7,  # share of aligned pairs in the same order, for a rewrite
-    "story_cosine": 0.2,  # content-word cosine of two whole reports for the same story
+    "story_cosine": 0.25,  # content-word cosine of two whole reports for the same story
     "story_entities": 2,  # shared global entities for the same story
     "story_days": 3,  # publication dates at most this far apart for the same story
 }

@@ -48,11 +48,11 @@ def rebuild_corpus(store) -> None:
 def build_stories(store) -> list[dict]:
     """One story per connected group of documents joined by any link."""
     uf = UnionFind()
-    for row in store.db.execute("SELECT doc_id FROM link_state"):
-        uf.add(row[0])
+    for doc_id in store.linked_ids():
+        uf.add(doc_id)
     for a, b, _ in store.all_links():
         uf.union(a, b)
-    meta = {r["id"]: (r["published"], r["title"], r["seq"]) for r in store.db.execute("SELECT id, published, title, seq FROM documents")}
+    meta = {row["id"]: (row["published"], row["title"], row["seq"]) for row in store.document_meta()}
     stories = []
     for group in uf.groups():
         group = [d for d in group if d in meta]

@@ -1,6 +1,6 @@
 """Events across documents: which event mentions tell the same real-world event.
 
-Two mentions are compared slot by slot (type, date, place, participants);
+Two mentions are compared slot by slot (type, trigger, date, place, participants);
 the first slot that keeps them apart is named in the decision, so an
 analyst sees why "another meeting in the same city" stayed separate.
 Candidates come from blocking keys (type with month, type with participant),
@@ -14,6 +14,8 @@ from datetime import date as Date
 from newstrace.extract.entities import fold
 
 MAX_DAYS_APART = 1
+#: Undated mentions in reports published further apart than this are not joined.
+MAX_REPORT_DAYS_APART = 7
 MIN_SHARED_PARTICIPANTS_UNDATED = 2
 
 
@@ -75,26 +77,38 @@ def blocking_keys(view: EventView) -> list[str]:
 def compare_events(a: EventView, b: EventView, docs_linked: bool) -> EventDecision:
     """Same event or not, naming the slot that settled it.
 
-    `docs_linked` says the two reports are copies of each other or the same story:
-    only then may an undated mention join a dated one.
+    Slots in order: type (when both are typed), trigger (untyped mentions need
+    the same trigger lemma), date (event dates, else the reports' dates),
+    place, participants. `docs_linked` says the two reports are copies of each
+    other or the same story: only then may an undated mention join, and there
+    the same trigger stands in for shared participants (ECB+: lemma match
+    within a document cluster).
     """
-    if a.type != b.type:
+    if a.type and b.type and a.type != b.type:
         return EventDecision(False, "type", f"different event types ({a.type} and {b.type})")
+    same_trigger = bool(a.lemma) and a.lemma == b.lemma
+    if not (a.type and b.type) and not same_trigger:
+        return EventDecision(False, "trigger", f"untyped, and told with different words ({a.trigger!r} and {b.trigger!r})")
     days = _days_apart(a.date, b.date)
     if days is not None and days > MAX_DAYS_APART:
         return EventDecision(False, "date", f"dated {a.date} and {b.date}, {days} days apart")
+    report_days = _days_apart(a.published, b.published) if days is None else None
+    if report_days is not None and report_days > MAX_REPORT_DAYS_APART:
+        return EventDecision(False, "date", f"not both dated, and reported {report_days} days apart ({a.published} and {b.published})")
     if a.place and b.place and not (a.place & b.place):
         return EventDecision(False, "place", "they take place in different places")
     shared = a.participants & b.participants
-    if not shared:
+    if not shared and not (docs_linked and same_trigger):
         return EventDecision(False, "participants", "no participant in common")
-    if days is None:
-        if not docs_linked or len(shared) < MIN_SHARED_PARTICIPANTS_UNDATED:
-            known = a.date or b.date
-            why = f"only one is dated ({known})" if known else "neither is dated"
-            return EventDecision(False, "date", f"{why}, and the reports are not linked by a copy or story with enough shared participants")
-    slot = "date" if days is not None else "participants"
-    return EventDecision(True, slot, f"same type {a.type}, {len(shared)} shared participant(s)" + (f", dates {days} day(s) apart" if days is not None else ""))
+    if days is None and not docs_linked:
+        known = a.date or b.date
+        why = f"only one is dated ({known})" if known else "neither is dated"
+        return EventDecision(False, "date", f"{why}, and the reports are not linked by a copy or story")
+    if days is None and len(shared) < MIN_SHARED_PARTICIPANTS_UNDATED and not same_trigger:
+        return EventDecision(False, "participants", f"undated, with only {len(shared)} shared participant(s) and different triggers")
+    slot = "date" if days is not None else ("participants" if shared else "trigger")
+    what = f"same type {a.type}" if a.type and b.type else f"same trigger {a.lemma!r}"
+    return EventDecision(True, slot, f"{what}, {len(shared)} shared participant(s)" + (f", dates {days} day(s) apart" if days is not None else ", in linked reports"))
 
 
 def _days_apart(a: str | None, b: str | None) -> int | None:

@@ -33,6 +33,13 @@ class LinkTables:
     def mark_linked(self, doc_id: str, text_hash: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO link_state VALUES (?, ?, ?)", (doc_id, text_hash, time.time()))
 
+    def linked_ids(self) -> Iterator[str]:
+        yield from (r[0] for r in self.db.execute("SELECT doc_id FROM link_state"))
+
+    def document_meta(self) -> Iterator[dict]:
+        """id, published, title and ingest order of every document, for building stories."""
+        yield from (dict(r) for r in self.db.execute("SELECT id, published, title, seq FROM documents"))
+
     def ids_with_hash(self, text_hash: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT doc_id FROM link_state WHERE text_hash = ?", (text_hash,))]
 

@@ -191,7 +191,7 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
     location = resolve_db(db)
     open_store(location).close()  # fail now, with the store's own message, if it cannot be opened
     stores = _Stores(location)
-    token = token if token is not None else os.environ.get("NEWSTRACE_TOKEN") or None
+    token = (token if token is not None else os.environ.get("NEWSTRACE_TOKEN")) or None  # an empty token is no token
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
     templates.globals.update(qs=_query_string)
 
