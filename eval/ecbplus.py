@@ -1,12 +1,13 @@
 """Cross-document event coreference and document clustering on the ECB+ dev topics.
 
-    .venv/bin/python eval/ecbplus.py [--shared ../shared] [--topics 2,5] [--text validated|full] [--n-process 1]
+    .venv/bin/python eval/ecbplus.py [--shared ../shared] [--topics 2,5] [--text validated|full|both] [--docs-linked story|pair]
 
 Protocol (../shared/data/ecbplus/README.md, "Cybulska setup", dev topics only):
 
 - Each document's text is built from its tokens, one sentence a paragraph:
-  only the validated sentences (default, `--text validated`) or all of them
-  (`--text full`, the URL line of the ECB+ documents left out). It is cleaned
+  only the validated sentences (`--text validated`) or all of them, the URL
+  line of the ECB+ documents left out
+  (`--text full`), or both settings in turn (default). It is cleaned
   with `newstrace.clean.clean` (title given, so no line is taken away),
   parsed once with the project's model and run through every stage, as
   `newstrace.pipeline.process_batch` does (the parse is kept here for lemmas).
@@ -200,7 +201,7 @@ def ceaf_e(key: list[set], response: list[set]) -> tuple[float, float, float]:
             sim[i, j] = 2 * n / (len(cluster) + len(response[j]))
     rows, cols = linear_sum_assignment(sim, maximize=True)
     total = sim[rows, cols].sum()
-    return _prf(total / len(key), total / len(response))
+    return _prf(float(total) / len(key), float(total) / len(response))
 
 
 def _prf(recall: float, precision: float) -> tuple[float, float, float]:
@@ -404,22 +405,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--topics", default=",".join(map(str, DEV_TOPICS)))
-    parser.add_argument("--text", choices=("validated", "full"), default="validated")
+    parser.add_argument("--text", choices=("validated", "full", "both"), default="both")
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--docs-linked", choices=("pair", "story"), default="story",
                         help="docs_linked for compare_events: a direct link between the two reports, or the same story")
     args = parser.parse_args(argv)
+    print("\n".join(PUBLISHED))
+    for text in ("validated", "full") if args.text == "both" else (args.text,):
+        print()
+        evaluate(args, text)
+    return 0
+
+
+def evaluate(args, text_setting: str) -> None:
     folder = args.shared / "data" / "ecbplus"
     validated = validated_sentences(folder / "ECBplus_coreference_sentences.csv")
     topics = [int(t) for t in args.topics.split(",")]
     started = time.time()
     ecb_docs = [read_document(p, validated.get(p.name.removesuffix(".xml"), set()))
                 for t in topics for p in sorted((folder / str(t)).glob("*.xml"))]
-    processed = process_documents(ecb_docs, validated, args.text == "validated", args.n_process)
+    processed = process_documents(ecb_docs, validated, text_setting == "validated", args.n_process)
     assign_global_ids(processed)
     key_labels = gold_key(processed)
     print(f"ECB+ dev topics {topics}: {len(processed)} documents, {len(key_labels)} gold event mentions, "
-          f"{len(set(key_labels.values()))} gold clusters; text = {args.text} sentences; parsed in {time.time() - started:.0f}s")
+          f"{len(set(key_labels.values()))} gold clusters; text = {text_setting} sentences; docs_linked = {args.docs_linked}; parsed in {time.time() - started:.0f}s")
 
     by_topic = defaultdict(list)
     for item in processed:
@@ -438,9 +447,6 @@ def main(argv: list[str] | None = None) -> int:
         e2e_response.update(cluster_views([v for i in items for v in predicted_views(i, validated.get(i.ecb.name, set()))], links))
 
     key = clusters_of(key_labels)
-    print()
-    print("\n".join(PUBLISHED))
-    print()
     print_scores("(a) same-lemma baseline, gold subtopics", conll(key, clusters_of(lemma_baseline(processed))))
     print_scores("(a) gold mentions, compare_events in topic", conll(key, clusters_of(gold_response)))
     print_scores("    all singletons (reference)", conll(key, [{m} for m in key_labels]))
@@ -452,7 +458,6 @@ def main(argv: list[str] | None = None) -> int:
           f"mean per topic {sum(topic_ari) / len(topic_ari):.3f}; {len(set(doc_pred))} clusters for {len(set(doc_gold))} subtopics; "
           f"links {dict(kinds)}")
     print(f"done in {time.time() - started:.0f}s")
-    return 0
 
 
 if __name__ == "__main__":

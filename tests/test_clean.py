@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.clean import clean, furniture_kind, is_headline_like, split_furniture, split_title_flags
+from newstrace.clean import clean, clean_page, furniture_kind, is_headline_like, split_furniture, split_title_flags
+from newstrace.html import Page
 from newstrace.model import Record
 
 BODY = [
@@ -141,6 +142,10 @@ def test_is_headline_like(line, expected):
         ("EXCLUSIVE: Minister quits", "Minister quits", ["exclusive"]),
         ("BREAKING - Minister quits", "Minister quits", ["breaking"]),
         ("BREAKING: UPDATE: Minister quits", "Minister quits", ["breaking", "updated"]),
+        ("Opinion | The budget is a missed chance", "The budget is a missed chance", ["opinion"]),
+        ("Live – Storm hits the coast", "Storm hits the coast", ["live"]),
+        ("Live music returns to the park", "Live music returns to the park", []),
+        ("Updated-version of the plan unveiled", "Updated-version of the plan unveiled", []),
         ("Update on the talks in Cairo", "Update on the talks in Cairo", []),
         ("Revised:", "Revised:", []),
         (None, None, []),
@@ -171,3 +176,22 @@ def test_clean_can_leave_furniture_in():
     doc = clean(Record(source="a.txt", body=body, kind="text"), remove_furniture=False)
     assert doc.text.endswith("Leave a Comment")
     assert doc.boilerplate == []
+
+
+def test_clean_page_moves_a_repeated_headline_to_boilerplate():
+    page = Page(text="\n".join(["Talks Resume in Cairo"] + BODY), title="Talks resume in Cairo", removed=["Home"])
+    doc = clean_page(Record(source="a.html", kind="html"), page)
+    assert doc.title == "Talks resume in Cairo"
+    assert doc.text == "\n\n".join(BODY)
+    assert doc.boilerplate == ["Home", "Talks Resume in Cairo"]
+
+
+@pytest.mark.parametrize(
+    "paragraphs, kept",
+    [
+        (["Everything you need to know about the inquiry", "Continue reading..."], ["Everything you need to know about the inquiry"]),
+        (["Home", "Share this article"], ["Home", "Share this article"]),
+    ],
+)
+def test_split_furniture_never_empties_a_body(paragraphs, kept):
+    assert split_furniture(paragraphs)[0] == kept

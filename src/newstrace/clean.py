@@ -52,7 +52,7 @@ def _furniture_patterns() -> dict[str, re.Pattern]:
 def _title_marker() -> re.Pattern:
     markers = sorted((row[0] for row in lexicons.table("title_flags.tsv")), key=len, reverse=True)
     names = "|".join(re.escape(m) for m in markers)
-    return re.compile(rf"^\s*({names})\s*(?::|\s[-–—]\s)\s*", re.IGNORECASE)
+    return re.compile(rf"^\s*({names})\s*(?::|\||\s[-–—]\s)\s*", re.IGNORECASE)
 
 
 def furniture_kind(paragraph: str) -> str | None:
@@ -117,6 +117,13 @@ def split_furniture(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     if last_cue is not None:
         for i in range(0, last_cue + 1):
             drop[i] = True
+
+    if paragraphs and all(drop):
+        # The run rules never empty a body (a feed entry of one teaser and a
+        # "Continue reading" link); a body of nothing but furniture stays whole.
+        drop = [kind is not None for kind in kinds]
+        if all(drop):
+            drop = [False] * len(paragraphs)
 
     kept = [p for p, d in zip(paragraphs, drop) if not d]
     removed = [p for p, d in zip(paragraphs, drop) if d]

@@ -33,6 +33,7 @@ from anyascii import anyascii
 
 from newstrace import lexicons
 from newstrace.model import Document
+from newstrace.unionfind import UnionFind
 
 REQUIRES = ("sentences",)
 ASSIGNS = "entities"
@@ -259,27 +260,11 @@ def _split_bracketed_acronyms(parse, mentions: list[Mention]) -> list[Mention]:
 
 # -- grouping -----------------------------------------------------------
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        while self.parent[a] != a:
-            self.parent[a] = self.parent[self.parent[a]]
-            a = self.parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def group_mentions(text: str, parse, mentions: list[Mention]) -> list[Group]:
     """Mentions grouped into one Group per entity, in order of first mention."""
     mentions = mentions + _propagate_names(parse, mentions)
     mentions.sort(key=lambda m: (m.start, m.end))
-    uf = _UnionFind(len(mentions))
+    uf = UnionFind()
     aliases = _alias_table()
     _join_by_key(uf, mentions, lambda m: fold(m.text))
     _join_by_key(uf, mentions, lambda m: (TYPE_CLASS[m.type], skeleton(m.text)) if skeleton(m.text) else None)
@@ -298,7 +283,7 @@ def group_mentions(text: str, parse, mentions: list[Mention]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: g.mentions[0].start)
 
 
-def _join_by_key(uf: _UnionFind, mentions: list[Mention], key) -> None:
+def _join_by_key(uf: UnionFind, mentions: list[Mention], key) -> None:
     first: dict = {}
     for index, mention in enumerate(mentions):
         k = key(mention)
@@ -310,7 +295,7 @@ def _join_by_key(uf: _UnionFind, mentions: list[Mention], key) -> None:
             first[k] = index
 
 
-def _join_acronyms(uf: _UnionFind, text: str, mentions: list[Mention]) -> dict[int, str]:
+def _join_acronyms(uf: UnionFind, text: str, mentions: list[Mention]) -> dict[int, str]:
     """Join 'Expansion (ACR)' pairs; returns {mention index: expansion text} for the expansion mentions."""
     expansions = {}
     by_start = {m.start: k for k, m in enumerate(mentions)}
@@ -330,7 +315,7 @@ def _join_acronyms(uf: _UnionFind, text: str, mentions: list[Mention]) -> dict[i
     return expansions
 
 
-def _join_short_forms(uf: _UnionFind, mentions: list[Mention]) -> None:
+def _join_short_forms(uf: UnionFind, mentions: list[Mention]) -> None:
     """A surname alone (or an ORG's leading words) joins the one longer name in the text it abbreviates."""
     longer: dict[tuple[str, tuple[str, ...]], set[int]] = {}
     for index, mention in enumerate(mentions):

@@ -258,6 +258,15 @@ def _nearest_year_shift(month_gap: int) -> int:
     return 0
 
 
+def _is_day(month: int, day: int) -> bool:
+    """Could `month`/`day` be a date in some year (Feb. 29 included)?"""
+    try:
+        dt.date(2000, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _safe_date(year: int, month: int, day: int) -> str:
     try:
         return dt.date(year, month, day).isoformat()
@@ -320,6 +329,8 @@ def rule(name: str, pattern: str):
 
 @rule("iso_date", rf"{_B}(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)(?::[0-5]\d)?)?{_E}")
 def _iso_date(m, ctx, start) -> Norm:
+    if not _is_day(int(m["m"]), int(m["d"])):
+        return None
     value = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     if m["hh"]:
         return "TIME", f"{value}T{m['hh']}:{m['mm']}", None
@@ -328,6 +339,8 @@ def _iso_date(m, ctx, start) -> Norm:
 
 @rule("slash_date", rf"{_B}(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])/(?P<y>\d\d|\d{{4}}){_E}")
 def _slash_date(m, ctx, start) -> Norm:
+    if not _is_day(int(m["m"]), int(m["d"])):
+        return None
     year = int(m["y"])
     if year < 100:
         year += 1900 if year > 30 else 2000
@@ -341,6 +354,8 @@ def _slash_date(m, ctx, start) -> Norm:
 def _month_day(m, ctx, start) -> Norm:
     month = _month_num(m["m1"] or m["m2"])
     day = int(re.match(r"\d+", m["d1"] or m["d2"]).group())
+    if not _is_day(month, day):
+        return None  # "Feb. 30": not a date
     if m["y"]:
         return "DATE", _safe_date(int(m["y"]), month, day), None
     return "DATE", _yearless_day(ctx, month, day, m.start("m1") if m["m1"] else m.start("m2")), None
@@ -474,11 +489,10 @@ def _day_word(m, ctx, start) -> Norm:
 
 @rule("this_part", rf"{_B}(?P<shift>{_i('this|last|early this|late last|later this|earlier this')})\s+(?P<part>{_PART}){_E}")
 def _this_part(m, ctx, start) -> Norm:
+    """'this morning', 'last night' -> 2025-01-22TMO, 2025-01-21TNI."""
     shift = " ".join(m["shift"].lower().split())
     part = PARTS_OF_DAY[m["part"].lower()]
-    offset = -1 if shift.startswith("last") or shift == "late last" else 0
-    if shift == "last" and part in ("MO", "AF"):
-        offset = -1
+    offset = -1 if "last" in shift.split() else 0  # "last night" is the night before publication
     value = _day_value(ctx.dct + dt.timedelta(days=offset)) if ctx.dct else "XXXX-XX-XX"
     return "TIME", f"{value}T{part}", None
 
@@ -750,7 +764,7 @@ def _ref(m, ctx, start) -> Norm:
 
 @rule("set_adverb", rf"{_B}(?P<w>{_alt(SET_ADVERBS)}){_E}")
 def _set_adverb(m, ctx, start) -> Norm:
-    if False and ctx.pos_at(start) == "ADJ":  # "a daily newspaper", "a quarterly dividend": not a time
+    if ctx.pos_at(start) == "ADJ":  # "a daily newspaper", "a quarterly dividend": not a time
         return None
     return "SET", SET_ADVERBS[m["w"].lower()], None
 
@@ -1020,7 +1034,7 @@ def _parse_lookups(parse):
 
 
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "'d"}
-_MODAL_FUTURE = {"must", "can", "may", "might", "should", "could", "ca"}
+_MODAL_FUTURE = {"must", "can", "may", "should", "ca"}  # not "could", "might": often past ("could not be found")
 _PERFECT = {"has", "have", "had", "'ve", "'s"}
 #: verbs whose to-infinitive looks ahead: "expected to meet on Tuesday"
 _INTENT_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim", "set", "due", "prepare", "agree", "vow", "promise", "threaten", "seek", "decide", "propose", "be"}

@@ -8,33 +8,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
+from newstrace.unionfind import UnionFind
+
 STORY_LABEL_ENTITIES = 3
-
-
-class UnionFind:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def add(self, x: str) -> None:
-        self.parent.setdefault(x, x)
-
-    def find(self, x: str) -> str:
-        self.add(x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> list[list[str]]:
-        members = defaultdict(list)
-        for x in self.parent:
-            members[self.find(x)].append(x)
-        return sorted(sorted(group) for group in members.values())
 
 
 def rebuild_corpus(store) -> None:

@@ -81,8 +81,8 @@ def compare_events(a: EventView, b: EventView, docs_linked: bool) -> EventDecisi
     the same trigger lemma), date (event dates, else the reports' dates),
     place, participants. `docs_linked` says the two reports are copies of each
     other or the same story: only then may an undated mention join, and there
-    the same trigger stands in for shared participants (ECB+: lemma match
-    within a document cluster).
+    the same trigger stands in for shared participants when one side names
+    none (ECB+: lemma match within a document cluster).
     """
     if a.type and b.type and a.type != b.type:
         return EventDecision(False, "type", f"different event types ({a.type} and {b.type})")
@@ -98,7 +98,7 @@ def compare_events(a: EventView, b: EventView, docs_linked: bool) -> EventDecisi
     if a.place and b.place and not (a.place & b.place):
         return EventDecision(False, "place", "they take place in different places")
     shared = a.participants & b.participants
-    if not shared and not (docs_linked and same_trigger):
+    if not shared and (a.participants and b.participants or not (docs_linked and same_trigger)):
         return EventDecision(False, "participants", "no participant in common")
     if days is None and not docs_linked:
         known = a.date or b.date

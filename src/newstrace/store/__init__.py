@@ -18,7 +18,11 @@ def resolve_db(db: str | None) -> str:
 def open_store(db: str | None = None) -> Store:
     location = resolve_db(db)
     if location.startswith(("postgresql://", "postgres://")):
-        raise UsageError(location.split("@")[-1], "PostgreSQL is not available in this version", "use a SQLite file path with --db for now")
+        try:
+            from newstrace.store.postgres import PostgresStore  # psycopg is needed only for PostgreSQL
+        except ImportError as exc:
+            raise UsageError(location.rsplit("@", 1)[-1], f"PostgreSQL needs psycopg ({exc})", 'pip install "psycopg[binary]"') from exc
+        return PostgresStore(location)
     if location != ":memory:":
         parent = os.path.dirname(os.path.abspath(location))
         if not os.path.isdir(parent):

@@ -1,0 +1,322 @@
+"""The store behaviours on both backends: SQLite and PostgreSQL (a throwaway server, see pg.py)."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from pg import postgres_server, postgres_url, store, store_url  # noqa: F401
+
+from newstrace import query
+from newstrace.clean import clean
+from newstrace.errors import BadQuery, StoreError
+from newstrace.link import link
+from newstrace.model import ReadError, Record
+from newstrace.store import open_store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def doc_from(text: str, path: str = "a.txt", date: str | None = "2024-01-02", title: str | None = None):
+    return clean(Record(source=path, body=text, date=date, title=title))
+
+
+def entity(eid: str, name: str, type_: str = "ORG") -> dict:
+    return {"id": eid, "type": type_, "name": name, "aliases": [], "mentions": [], "global_id": None}
+
+
+# -- documents, versions, errors ------------------------------------------------
+
+def test_document_round_trips_with_every_field(store):
+    doc = doc_from("Revised: A headline here\n\nThe body of the article, with “quotes”, Erdoğan and 0.1 + 0.2.")
+    doc.entities = [{"id": "e1", "type": "PERSON", "name": "Erdoğan", "aliases": [], "mentions": [], "global_id": None}]
+    doc.figures = [{"id": "f1", "start": 0, "end": 3, "text": "0.1", "value": 0.30000000000000004, "low": 1e-07, "high": 10**20}]
+    store.put_documents([doc])
+    assert store.get_document(doc.id).to_dict() == doc.to_dict()
+
+
+def test_same_document_twice_changes_nothing(store):
+    first = store.put_documents([doc_from("Same text.")])
+    second = store.put_documents([doc_from("Same text.")])
+    assert second.unchanged == first.added and not second.added and store.stats()["documents"] == 1
+
+
+def test_edited_version_keeps_both_and_relates_them(store):
+    old, new = doc_from("The first version of the story."), doc_from("The second, corrected version of the story.")
+    store.put_documents([old])
+    assert store.put_documents([new]).versions == [(old.id, new.id)]
+    assert store.get_document(old.id).versions == [new.id] and store.get_document(new.id).versions == [old.id]
+    assert store.stats()["version_pairs"] == 1
+
+
+def test_layers_added_later_update_the_document_but_a_plain_reingest_keeps_them(store):
+    plain = doc_from("Text to extract.")
+    store.put_documents([plain])
+    extracted = doc_from("Text to extract.")
+    extracted.sentences = [[0, 16]]
+    assert store.put_documents([extracted]).updated == [plain.id]
+    assert store.put_documents([doc_from("Text to extract.")]).unchanged == [plain.id]
+    assert store.get_document(plain.id).sentences == [[0, 16]] and store.stats()["extracted"] == 1
+
+
+def test_a_failed_batch_stores_nothing(store):
+    with pytest.raises(ZeroDivisionError):
+        store.put_documents(doc_from("Kept?") if i < 1 else 1 / 0 for i in range(2))
+    assert store.stats()["documents"] == 0
+
+
+def test_id_prefix_finds_a_document_and_an_ambiguous_prefix_is_an_error(store):
+    doc, other = doc_from("Prefix lookup."), doc_from("Another one.", path="b.txt")
+    store.put_documents([doc, other])
+    assert store.get_document(doc.id[:6]).id == doc.id
+    assert store.get_document("zzzz") is None and store.get_document("%") is None
+    with pytest.raises(BadQuery):
+        store.get_document("")
+
+
+def test_errors_are_recorded_once_with_a_count(store):
+    error = ReadError("bad.jsonl", "line 3", "invalid JSON", "fix the line")
+    store.put_errors([error])
+    store.put_errors([error, ReadError("bad.html", None, "empty page", "check the file")])
+    rows = list(store.errors())
+    assert [(r["path"], r["position"], r["count"]) for r in rows] == [("bad.jsonl", "line 3", 2), ("bad.html", "", 1)]
+    assert store.stats()["errors"] == 2
+
+
+def test_list_and_stats_agree(store):
+    store.put_documents([doc_from("One.", date="2024-01-05"), doc_from("Two.", path="b.txt", date="2023-12-31")])
+    assert [row["chars"] for row in store.list_documents()] == [4, 4]
+    stats = store.stats()
+    assert (stats["earliest"], stats["latest"], stats["characters"], stats["sources"]) == ("2023-12-31", "2024-01-05", 8, 2)
+
+
+# -- search ---------------------------------------------------------------------
+
+@pytest.fixture
+def searchable(store):
+    store.put_documents([
+        doc_from("Hamas officials met in Istanbul on Monday.", path="a.txt"),
+        doc_from("A storm hit Brittany and the strike went on in Rotterdam.", path="b.txt"),
+        doc_from("The strike in Rotterdam ended after talks.", path="c.txt"),
+    ])
+    return store
+
+
+@pytest.mark.parametrize(
+    "query, paths",
+    [
+        ("Istanbul", ["a.txt"]),
+        ('"storm hit"', ["b.txt"]),
+        ('"hit storm"', []),
+        ("strike AND Rotterdam", ["b.txt", "c.txt"]),
+        ("strike Rotterdam", ["b.txt", "c.txt"]),
+        ("strike NOT storm", ["c.txt"]),
+        ("Istanbul OR Brittany", ["a.txt", "b.txt"]),
+        ("(Istanbul OR storm) AND Monday", ["a.txt"]),
+        ("Rotter*", ["b.txt", "c.txt"]),
+        ("nothing", []),
+    ],
+)
+def test_search_finds_words_phrases_and_boolean_queries(searchable, query, paths):
+    assert sorted(r["path"] for r in searchable.search(query)) == paths
+
+
+def test_search_snippet_marks_the_hit(searchable):
+    [row] = searchable.search("Brittany")
+    assert "[Brittany]" in row["snippet"]
+
+
+def test_search_without_accents_finds_accented_words(store):
+    if hasattr(store, "accent_folding") and not store.accent_folding():
+        pytest.skip("the PostgreSQL server has no unaccent extension")
+    store.put_documents([doc_from("Erdoğan spoke in Ankara.")])
+    assert len(store.search("Erdogan")) == 1
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "AND AND", "title:", "storm OR", "(storm", "NOT storm", ""])
+def test_malformed_search_is_a_clear_one_line_error(searchable, query):
+    with pytest.raises(BadQuery) as caught:
+        searchable.search(query)
+    message = str(caught.value)
+    assert message.startswith("malformed search query") and "\n" not in message
+
+
+# -- schema ---------------------------------------------------------------------
+
+def test_migrations_run_once_and_are_recorded(store_url):
+    with open_store(store_url) as first:
+        names = first.migrations()
+        first.put_documents([doc_from("Kept across reopen.")])
+    with open_store(store_url) as again:
+        assert again.migrations() == names and names[:5] == ["0001_documents", "0002_errors", "0003_search", "0004_links", "0005_event_views"]
+        assert again.stats()["documents"] == 1
+
+
+def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password():
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://someone:secret@127.0.0.1:1/nowhere?connect_timeout=2")
+    assert "cannot connect to PostgreSQL" in str(caught.value) and "secret" not in str(caught.value)
+
+
+# -- the linking tables ------------------------------------------------------------
+
+def test_key_tables_count_shared_keys_and_skip_crowded_ones(store, monkeypatch):
+    store.add_keys("lsh_bands", "d1", ["k1", "k2", "k3"])
+    store.add_keys("lsh_bands", "d2", ["k2", "k3"])
+    store.add_keys("lsh_bands", "d2", ["k3"])
+    assert store.refs_with_keys("lsh_bands", ["k1", "k2", "k3", "k9"]) == {"d1": 3, "d2": 2}
+    monkeypatch.setattr("newstrace.store.links.MAX_DOCS_PER_KEY", 1)
+    monkeypatch.setattr("newstrace.store.postgres.MAX_DOCS_PER_KEY", 1, raising=False)
+    assert store.refs_with_keys("lsh_bands", ["k1", "k2"]) == {"d1": 1}
+
+
+def test_links_are_stored_once_per_pair_and_seen_from_each_side(store):
+    evidence = [{"a": [0, 5], "b": [10, 15], "score": 0.9}]
+    store.put_link("b", "a", {"kind": "rewrite", "score": 0.8, "original": "a", "evidence": evidence, "reason": "r1"})
+    store.put_link("a", "b", {"kind": "exact_copy", "score": 1.0, "original": "a", "evidence": evidence, "reason": "r2"})
+    assert list(store.all_links()) == [("a", "b", "exact_copy")] and store.linked_pair("b", "a") == "exact_copy"
+    [from_b] = store.links_of("b")
+    assert from_b["other"] == "a" and from_b["evidence"] == [{"a": [10, 15], "b": [0, 5], "score": 0.9}]
+
+
+def test_global_entities_gather_aliases_and_documents(store):
+    store.put_entity_global("d1", entity("e1", "Hamas"), "g1", ["hamas"])
+    store.put_entity_global("d2", {**entity("e4", "the Hamas movement"), "aliases": ["Hamas"]}, "g1", ["hamas movement"])
+    assert store.global_for_keys(["nope", "hamas movement", "hamas"]) == {"hamas movement": "g1", "hamas": "g1"}
+    assert list(store.global_entities()) == [{"global_id": "g1", "name": "Hamas", "type": "ORG",
+                                               "aliases": ["the Hamas movement"], "documents": ["d1", "d2"]}]
+    assert store.global_ids_of("d2") == {"e4": "g1"}
+
+
+def test_event_views_pairs_clusters_stories_and_records_round_trip(store):
+    store.put_event_view("d1:v1", {"type": "CONSULT", "date": "2023-10-07"})
+    store.put_event_pair("d2:v1", "d1:v1", True, None, "same actors")
+    store.put_event_pair("d1:v1", "d3:v2", False, "date", "other date")
+    store.add_keys("event_keys", "d1:v1", ["CONSULT|hamas"])
+    store.replace_event_clusters({"d1:v1": "c1", "d2:v1": "c1"})
+    store.replace_stories([{"id": "s1", "label": "Talks", "first_reported": "d1", "documents": ["d1", "d2"]}])
+    store.replace_corpus_records("conflicts", [{"id": "x2", "n": 2}, {"id": "x1", "n": 1}])
+    assert store.event_view_data("d1:v1") == {"type": "CONSULT", "date": "2023-10-07"} and store.event_view_data("no") is None
+    assert [(p["a"], p["b"], p["same"]) for p in store.event_pairs(same=True)] == [("d1:v1", "d2:v1", 1)]
+    assert list(store.all_event_refs()) == ["d1:v1"] and store.clusters_of("d1") == {"v1": "c1"}
+    assert store.story_of("d2") == "s1" and list(store.stories())[0]["documents"] == ["d1", "d2"]
+    assert store.corpus_records("conflicts") == [{"id": "x1", "n": 1}, {"id": "x2", "n": 2}]
+    store.reset_links()
+    assert not list(store.event_pairs()) and not list(store.stories()) and store.corpus_records("conflicts") == []
+
+
+def test_transaction_rolls_back_on_error(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.mark_linked("d1", "h1")
+            raise RuntimeError("stop")
+    assert store.ids_with_hash("h1") == []
+    with store.transaction():
+        store.mark_linked("d1", "h1")
+    assert store.ids_with_hash("h1") == ["d1"]
+
+
+# -- the same results on both backends -------------------------------------------
+
+@pytest.fixture(scope="module")
+def examples_on_both(tmp_path_factory, postgres_server, request):
+    """The examples ingested, extracted and linked once into a SQLite file and once into PostgreSQL."""
+    import psycopg
+
+    from newstrace.ingest import ingest
+
+    name = "newstrace_examples"
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    stores = [open_store(str(tmp_path_factory.mktemp("examples") / "ex.db")), open_store(f"{postgres_server}/{name}")]
+    for opened in stores:
+        ingest([str(EXAMPLES)], opened)
+    yield stores
+    for opened in stores:
+        opened.close()
+
+
+def _export(store) -> dict:
+    """Everything the CLI export and the web pages show, as plain data."""
+    first = next(query.documents(store))["id"]
+    stories = query.story_page(store)["items"]
+    entities = query.entity_page(store)["items"]
+    return {
+        "documents": list(query.documents(store)), "corpus": query.corpus(store), "stats": query.corpus_stats(store),
+        "pages": [query.document_page(store), query.link_page(store), query.conflicts(store), query.events(store),
+                  query.events(store, type="CONSULT"), query.figures(store), query.sources_graph(store),
+                  query.search_page(store, "strike OR flood"), query.document(store, first[:7])],
+        "story": [query.story(store, s["id"]) for s in stories[:3]],
+        "entities": [entities, *[query.entity(store, e["global_id"]) for e in entities[:3]]],
+    }
+
+
+def test_ingest_and_link_give_identical_exports_on_both_backends(examples_on_both):
+    sqlite_store, postgres_store = examples_on_both
+    exported = _export(sqlite_store)
+    assert exported["stats"]["documents"] >= 5 and exported["corpus"]["stories"]
+    assert _export(postgres_store) == exported
+
+
+def test_full_relink_gives_the_same_export_on_postgresql(examples_on_both):
+    postgres_store = examples_on_both[1]
+    before = list(query.documents(postgres_store)), query.corpus(postgres_store)
+    link(postgres_store, full=True)
+    assert (list(query.documents(postgres_store)), query.corpus(postgres_store)) == before
+
+
+# -- concurrency ------------------------------------------------------------------
+
+def test_concurrent_ingest_and_reads_from_two_connections(store_url):
+    with open_store(store_url):
+        pass  # migrate first, as `newstrace ingest` would
+    batches = [[doc_from(f"Report {n} about the strike in Rotterdam, part {i}.", path=f"{n}-{i}.txt") for i in range(5)] for n in range(8)]
+    failures: list[BaseException] = []
+
+    def guarded(work):
+        def run():
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+                failures.append(exc)
+        return threading.Thread(target=run)
+
+    def write(order):
+        with open_store(store_url) as writer:
+            for batch in order:
+                writer.put_documents(batch)
+                writer.put_errors([ReadError("bad.txt", None, "unreadable", "check it")])
+
+    def read():
+        with open_store(store_url) as reader:
+            for _ in range(20):
+                for row in reader.list_documents(limit=100):
+                    assert reader.get_document(row["id"]) is not None
+                reader.search("Rotterdam")
+                reader.stats()
+
+    threads = [guarded(lambda: write(batches)), guarded(lambda: write(batches[::-1])), guarded(read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    with open_store(store_url) as after:
+        assert after.stats()["documents"] == 40 and len(after.search("Rotterdam", limit=100)) == 40
+        assert [row["count"] for row in after.errors()] == [16]
+
+
+# -- the command line ---------------------------------------------------------------
+
+def test_cli_ingest_into_postgresql(postgres_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    (tmp_path / "one.txt").write_text("Union leaders met the owners in Rotterdam on Monday to end the strike.\n")
+    result = CliRunner().invoke(app, ["ingest", "--db", postgres_url, "--no-extract", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    with open_store(postgres_url) as opened:
+        assert opened.stats()["documents"] == 1 and opened.search("Rotterdam")
