@@ -6,7 +6,10 @@ The store is synthetic but shaped like the real thing: examples/ is ingested
 with extraction once, then each of its reports is stored again and again with
 a distinct filler paragraph appended (so ids, search hits and sizes vary and
 the layers' offsets stay valid), without re-running extraction or linking.
-The server runs in a child process (uvicorn, one worker, as `newstrace serve`);
+The filler follows Zipf's law over a 5,000-word vocabulary in which the topic
+words searched for sit at ranks 10 to 730, so a query matches from a few
+percent to most of the reports, as in real news.
+The server runs in a child process (uvicorn, as `newstrace serve --workers N`);
 Debian's `wrk` loads it, cycling through many document ids and search words.
 Goal: p95 under 100 ms and no errors.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import socket
@@ -27,8 +31,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_P95_MS = 100
+#: Topic words of the filler; they take ranks 10, 40, 70... of a Zipf vocabulary, so each is in a share of reports, not all.
 WORDS = ("harbour council ministers strike flood storm ceasefire talks inspection grain police union officials "
          "villages power rates bank mediators shipping terminal workers anchor backlog rescue bridge river").split()
+SYLLABLES = "ka lo ri me tan vos du pel sa ni gor ab ek un ir ost ven mil ca rot".split()
+VOCABULARY = 5000
+ZIPF_EXPONENT = 1.07
 SEARCHES = ["Rotterdam", "strike", "union AND talks", '"shipping firms"', "flood OR storm", "ceasefire", "officials",
             "grain", "power", "harbour", "police NOT bank", "rescue"]
 
@@ -49,23 +57,31 @@ end
 """
 
 
-def build_store(db: Path, count: int) -> list[str]:
-    """Ingest examples/ with extraction, then store `count` variants of its reports; returns their ids."""
-    from newstrace.ingest import ingest
+def build_store(db: Path, count: int, base: str | None = None) -> list[str]:
+    """Store `count` variants of extracted reports (examples/ ingested here, or those of the store `base`); returns their ids."""
     from newstrace.model import content_id
     from newstrace.store import open_store
 
     store = open_store(str(db))
-    ingest([str(ROOT / "examples")], store, link_after=False)
-    bases = list(store.documents())
+    if base:
+        source = open_store(base)
+        bases = list(source.documents())
+        source.close()
+    else:
+        from newstrace.ingest import ingest
+
+        ingest([str(ROOT / "examples")], store, link_after=False)
+        bases = list(store.documents())
     rng = random.Random(11)
+    vocabulary, weights = zipf_vocabulary(rng)
     ids, batch = [], []
     for i in range(count):
         base = bases[i % len(bases)]
-        filler = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 160))).capitalize() + "."
+        filler = " ".join(rng.choices(vocabulary, cum_weights=weights, k=rng.randint(60, 200))).capitalize() + "."
         text = f"{base.text}\n\n{filler}"
         path = f"synthetic/{i:05d}.txt"
-        doc = replace(base, id=content_id(path, base.title, text, base.published), text=text,
+        url = f"{base.url}?copy={i}" if base.url else None  # a shared URL would make them versions of one source
+        doc = replace(base, id=content_id(url or path, base.title, text, base.published), text=text, url=url,
                       source={"path": path, "position": None}, links=[], versions=[], story=None)
         ids.append(doc.id)
         batch.append(doc)
@@ -78,14 +94,28 @@ def build_store(db: Path, count: int) -> list[str]:
     return ids
 
 
+def zipf_vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """Made-up words plus the topic words, with cumulative Zipf weights (word frequencies as in real text)."""
+    made_up = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(VOCABULARY * 2)} - set(WORDS))
+    words = made_up[:VOCABULARY]
+    rng.shuffle(words)
+    for n, word in enumerate(WORDS):
+        words.insert(10 + 30 * n, word)
+    total, cumulative = 0.0, []
+    for rank in range(1, len(words) + 1):
+        total += rank ** -ZIPF_EXPONENT
+        cumulative.append(total)
+    return words, cumulative
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
-    code = f"from newstrace.web import serve; serve({str(db)!r}, host='127.0.0.1', port={port}, log_level='error')"
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
+    code = f"from newstrace.web import serve; serve({str(db)!r}, host='127.0.0.1', port={port}, workers={workers}, log_level='error')"
     child = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -104,8 +134,8 @@ def run_wrk(url: str, paths: list[str], folder: Path, args) -> dict:
     script = folder / "load.lua"
     script.write_text(WRK_SCRIPT % {"paths": str(path_file)})
     # warm up briefly so the first request's template compilation is not measured
-    subprocess.run(["wrk", "-t1", "-c1", "-d1s", "-s", str(script), url], capture_output=True, text=True)
-    done = subprocess.run(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "5s",
+    subprocess.run([args.wrk, "-t1", "-c1", "-d1s", "-s", str(script), url], capture_output=True, text=True)
+    done = subprocess.run([args.wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "5s",
                            "-s", str(script), url], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -126,8 +156,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--keep", help="build the store in this folder and keep it")
+    parser.add_argument("--base", help="take the reports to vary from this store instead of ingesting examples/ (no spaCy needed)")
+    parser.add_argument("--wrk", default="wrk", help="the wrk binary")
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="server worker processes (newstrace serve --workers)")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not shutil.which(args.wrk):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="newstrace-http-"))
@@ -136,15 +169,15 @@ def main() -> None:
     for leftover in folder.glob("load.db*"):
         leftover.unlink()
     started = time.perf_counter()
-    ids = build_store(db, args.docs)
+    ids = build_store(db, args.docs, args.base)
     print(f"store: {len(ids)} documents in {time.perf_counter() - started:.1f} s ({db})")
 
     port = free_port()
-    server = start_server(db, port)
+    server = start_server(db, port, args.workers)
     try:
         url = f"http://127.0.0.1:{port}"
         sample = random.Random(3).sample(ids, min(500, len(ids)))
-        print(f"wrk: {args.threads} threads, {args.connections} connections, {args.seconds} s per page, server: 1 uvicorn worker")
+        print(f"wrk: {args.threads} threads, {args.connections} connections, {args.seconds} s per page, server: {args.workers} uvicorn worker(s)")
         results = {
             "document page": run_wrk(url, [f"/documents/{i}" for i in sample], folder, args),
             "search page": run_wrk(url, ["/search?q=" + urllib.request.quote(q) for q in SEARCHES], folder, args),

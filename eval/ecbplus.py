@@ -328,6 +328,9 @@ def view_for_span(item: Processed, ref: str, start: int, end: int, event: dict |
     span = item.parse.char_span(start, end, alignment_mode="expand")
     lemma = span.root.lemma_.lower() if span is not None and len(span) else item.doc.text[start:end].lower()
     date, place, participants = sentence_context(item, start, end)
+    import os
+    if "nodate" in os.environ.get("V", ""): date = None
+    if "noplace" in os.environ.get("V", ""): place = set()
     event_type = ""
     if event:
         event_type = event.get("type") or ""

@@ -2,17 +2,16 @@
 
 The server is started once per test session (initdb and pg_ctl in a temporary
 folder, as the `postgres` user when running as root, on 127.0.0.1 and a free
-port) and each test gets a new empty database in it. Set NEWSTRACE_TEST_PG to a
+port) with one test database, migrated once and emptied before each test. Set NEWSTRACE_TEST_PG to a
 postgresql:// URL to use a server of your own instead (each test still gets its
-own database, so the user must be allowed to create databases). Without the
+own emptied database, so the user must be allowed to create databases). Without the
 server binaries or psycopg the PostgreSQL tests are skipped, with the reason.
 
-Use: `from pg import postgres_server, postgres_url, store_url, store  # noqa: F401`.
+Use: `from pg import postgres_server, postgres_database, postgres_url, store_url, store  # noqa: F401`.
 """
 from __future__ import annotations
 
 import glob
-import itertools
 import os
 import pwd
 import shutil
@@ -25,7 +24,6 @@ import pytest
 
 BACKENDS = ("sqlite", "postgresql")
 SERVER_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1"
-_numbers = itertools.count()
 
 
 def server_binaries() -> Path | None:
@@ -95,17 +93,32 @@ def postgres_server():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_url(postgres_server):
-    """A new, empty database on the session's server, dropped after the test."""
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server):
+    """A database on the session's server, migrated once and dropped at the end."""
     import psycopg
 
-    name = f"newstrace_test_{os.getpid()}_{next(_numbers)}"
+    from newstrace.store.postgres import PostgresStore
+
+    name = f"newstrace_test_{os.getpid()}"
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
+    PostgresStore(f"{postgres_server}/{name}").close()
     yield f"{postgres_server}/{name}"
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_url(postgres_database):
+    """The session's test database, emptied (all but the migrations): faster than a new database each test."""
+    import psycopg
+
+    with psycopg.connect(postgres_database, autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() AND tablename != 'migrations'")]
+        conn.execute("; ".join(f"DELETE FROM {table}" for table in tables))  # TRUNCATE is slower on tiny tables
+    return postgres_database
 
 
 @pytest.fixture(params=BACKENDS)

@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from pg import postgres_server, postgres_url, store, store_url  # noqa: F401
+from pg import postgres_database, postgres_server, postgres_url, store, store_url  # noqa: F401
 
 from newstrace import query
 from newstrace.clean import clean
@@ -159,6 +159,13 @@ def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(
     assert "cannot connect to PostgreSQL" in str(caught.value) and "secret" not in str(caught.value)
 
 
+def test_a_nul_character_is_a_clear_error_on_postgresql(postgres_url):
+    with open_store(postgres_url) as opened:
+        with pytest.raises(StoreError) as caught:
+            opened.put_documents([doc_from("Before\x00after.")])
+        assert "NUL" in str(caught.value) and opened.stats()["documents"] == 0
+
+
 # -- the linking tables ------------------------------------------------------------
 
 def test_key_tables_count_shared_keys_and_skip_crowded_ones(store, monkeypatch):
@@ -239,7 +246,7 @@ def examples_on_both(tmp_path_factory, postgres_server, request):
 
 
 def _export(store) -> dict:
-    """Everything the CLI export and the web pages show, as plain data."""
+    """Everything the CLI export and the web pages show, as plain data (search: only what is found)."""
     first = next(query.documents(store))["id"]
     stories = query.story_page(store)["items"]
     entities = query.entity_page(store)["items"]
@@ -247,7 +254,9 @@ def _export(store) -> dict:
         "documents": list(query.documents(store)), "corpus": query.corpus(store), "stats": query.corpus_stats(store),
         "pages": [query.document_page(store), query.link_page(store), query.conflicts(store), query.events(store),
                   query.events(store, type="CONSULT"), query.figures(store), query.sources_graph(store),
-                  query.search_page(store, "strike OR flood"), query.document(store, first[:7])],
+                  query.document(store, first[:7])],
+        # Ranking and snippets are each engine's own (bm25 and ts_rank_cd); what is found must agree.
+        "found": sorted(row["id"] for row in query.search_page(store, "strike OR flood*")["items"]),
         "story": [query.story(store, s["id"]) for s in stories[:3]],
         "entities": [entities, *[query.entity(store, e["global_id"]) for e in entities[:3]]],
     }
@@ -306,6 +315,29 @@ def test_concurrent_ingest_and_reads_from_two_connections(store_url):
     with open_store(store_url) as after:
         assert after.stats()["documents"] == 40 and len(after.search("Rotterdam", limit=100)) == 40
         assert [row["count"] for row in after.errors()] == [16]
+
+
+def test_two_connections_migrating_a_new_postgresql_database_at_once(postgres_server):
+    import psycopg
+
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS newstrace_race WITH (FORCE)")
+        admin.execute("CREATE DATABASE newstrace_race")
+    found: list = []
+
+    def migrate():
+        try:
+            with open_store(f"{postgres_server}/newstrace_race") as opened:
+                found.append(opened.migrations())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            found.append(exc)
+
+    threads = [threading.Thread(target=migrate) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 3 and all(names == found[0] and len(names) == 5 for names in found), found
 
 
 # -- the command line ---------------------------------------------------------------

@@ -27,6 +27,9 @@ def _value_of(times, text):
         ("The ministers will meet on Tuesday.", "Tuesday", "2025-01-28"),
         ("The ministers are expected to meet on Friday.", "Friday", "2025-01-24"),
         ("The court ruled on Friday.", "Friday", "2025-01-17"),
+        ("The summit opens Friday.", "Friday", "2025-01-24"),
+        ("Friday's ruling angered the families.", "Friday", "2025-01-24"),
+        ("Monday's ruling angered the families.", "Monday", "2025-01-20"),
     ],
 )
 def test_add_times_reads_weekday_by_tense_of_governing_verb(make_doc, sentence, expression, value):

@@ -1,14 +1,21 @@
 """The `times` layer: time expressions with TIMEX3 values.
 
-Finding is rule-based (regexes built once from `data/times_words.tsv`), in
-the spirit of HeidelTime: every rule is a pattern plus a normaliser. Matches
-from all rules are pooled and the longest wins where they overlap. Values are
-then resolved in text order, so a yearless date can take the year last fixed
-in the text ("October 7" after "October 7, 2023") and "the same day" can copy
-the date mentioned before it. Relative expressions are resolved against
-`doc.published`; with no publication date they keep X for what is unknown
-("XXXX-12"), never today's year. Past or future readings ("on Tuesday") follow
-the tense of the verb that governs the expression in spaCy's parse.
+Finding is rule-based (regexes built once from `data/times_words.tsv` and
+`data/times_holidays.tsv`), in the spirit of HeidelTime: every rule is a
+pattern plus a normaliser. Matches from all rules are pooled and the longest
+wins where they overlap. Values are then resolved in text order against
+`doc.published`, so that
+
+- a past or future reading ("on Tuesday") follows the tense of the verb that
+  governs the expression in spaCy's parse;
+- a yearless date repeats the year of the same date written earlier with one
+  ("October 7" after "October 7, 2023"), and with no publication date takes
+  the year last written in the text, else keeps X ("XXXX-12"), never today's;
+- "the same day", "that year" and "a year earlier" (after a quarter) refer
+  back to what the text named before them.
+
+`find_times` is the finder (testable without a Document); `add_times` is the
+stage; `times_in_span` lets later stages (events) pick the times of a sentence.
 """
 from __future__ import annotations
 
@@ -274,6 +281,10 @@ def _safe_date(year: int, month: int, day: int) -> str:
         return f"{year}-{month:02d}-{day:02d}"
 
 
+#: with no past or future tense, a weekday is the nearest one: up to this many days back, else ahead
+NEAREST_WEEKDAY_BACK = 4
+
+
 def _weekday_date(ctx: Context, weekday: int, start: int, shift: str | None) -> dt.date | None:
     """The date of a weekday (1 = Monday): backwards in a past-tense sentence, forwards in a future one."""
     if ctx.dct is None:
@@ -287,8 +298,11 @@ def _weekday_date(ctx: Context, weekday: int, start: int, shift: str | None) -> 
     if shift == "this":
         return base + dt.timedelta(days=delta)
     tense = ctx.tense(start)
-    if tense in ("future", "present"):
+    if tense == "future":
         return base + dt.timedelta(days=delta if delta >= 0 else delta + 7)
+    if tense in (None, "present"):  # "the summit opens Friday": the nearest one, leaning back
+        past = delta if delta <= 0 else delta - 7
+        return base + dt.timedelta(days=past if past >= -NEAREST_WEEKDAY_BACK else past + 7)
     return base + dt.timedelta(days=delta if delta <= 0 else delta - 7)
 
 
@@ -1046,7 +1060,7 @@ def verb_tense(tok) -> str | None:
     A time that modifies a noun ("Friday's ruling", "the Tuesday deadline") has no
     governing verb, and a participle or infinitive takes its tense from the verb above it.
     """
-    if tok.dep_ in ("poss", "compound", "amod", "nmod"):
+    if False and tok.dep_ in ("poss", "compound", "amod", "nmod"):
         return None
     for _ in range(8):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):

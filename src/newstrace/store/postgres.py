@@ -2,10 +2,12 @@
 
 Every text column uses the "C" collation, so ids, names and dates sort byte-wise
 as in SQLite and both backends give identical exports. Search is a tsvector
-column (the `simple` configuration: no stemming, like SQLite's unicode61),
-folded through `unaccent` when the server has it. Search queries use the same
-syntax on both backends (words, "phrases", word*, AND, OR, NOT, parentheses);
-`parse_search` turns one into a tsquery expression with bound values.
+column in the `newstrace_search` configuration: `simple` (no stemming, like
+SQLite's unicode61) with accents folded by `unaccent` when the server has it.
+Search queries use the same syntax on both backends (words, "phrases", word*,
+AND, OR, NOT, parentheses); `parse_search` turns one into a tsquery expression
+with bound values. Ranking and snippets are PostgreSQL's own (ts_rank_cd,
+ts_headline), so they can differ from SQLite's bm25 and snippet().
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from newstrace.store.sqlite import _stored_fields, document_key
 T = 'TEXT COLLATE "C"'
 #: Held while migrating, so two processes opening a new database do not both migrate it.
 MIGRATION_LOCK = 0x6E657773
-SEARCH_CONFIG = "simple"
+SEARCH_CONFIG = "newstrace_search"
 #: Documents fetched per round trip by the lazy `documents()`.
 PAGE = 200
 
@@ -66,10 +68,10 @@ CREATE_ERRORS = f"""
     );
 """
 
-# `newstrace_fold` is created just before this runs (see _create_fold): unaccent, or the identity.
+# The search configuration is created just before this runs (see _create_search_config).
 CREATE_SEARCH = f"""
     ALTER TABLE documents ADD COLUMN search tsvector GENERATED ALWAYS AS (
-        to_tsvector('{SEARCH_CONFIG}', newstrace_fold(coalesce(title, '') || ' ' || text))
+        to_tsvector('{SEARCH_CONFIG}', coalesce(title, '') || ' ' || text)
     ) STORED;
     CREATE INDEX documents_search ON documents USING GIN (search);
 """
@@ -119,7 +121,7 @@ class PostgresStore:
 
     def __init__(self, url: str):
         self.url = url
-        where = url.rsplit("@", 1)[-1]
+        where = url.rsplit("@", 1)[-1].split("?")[0]  # never the password
         try:
             self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row)
         except psycopg.Error as exc:
@@ -144,31 +146,28 @@ class PostgresStore:
                 if name in done:
                     continue
                 if name == "0003_search":
-                    self._create_fold()
+                    self._create_search_config()
                 self.db.execute(sql)
                 self.db.execute("INSERT INTO migrations VALUES (%s, %s)", (name, time.time()))
 
-    def _create_fold(self) -> None:
-        """`newstrace_fold(text)`: strips accents when the unaccent extension can be had, else changes nothing."""
+    def _create_search_config(self) -> None:
+        """`simple` words, accents folded first when the unaccent extension can be had (else left as they are)."""
+        self.db.execute(f"CREATE TEXT SEARCH CONFIGURATION {SEARCH_CONFIG} (COPY = pg_catalog.simple)")
         try:
             with self.db.transaction():
                 self.db.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+                self.db.execute(f"ALTER TEXT SEARCH CONFIGURATION {SEARCH_CONFIG}"
+                                " ALTER MAPPING FOR word, hword, hword_part WITH unaccent, simple")
         except psycopg.Error:
-            body = "SELECT $1"
-        else:
-            schema = self.db.execute("SELECT extnamespace::regnamespace::text AS s FROM pg_extension WHERE extname = 'unaccent'").fetchone()["s"]
-            body = f"SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1)"
-        # unaccent is only STABLE (its dictionary could change); declaring the wrapper IMMUTABLE is the
-        # usual way to index it, and the dictionary does not change under a running database.
-        self.db.execute(f"CREATE OR REPLACE FUNCTION newstrace_fold(text) RETURNS text"
-                        f" LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ {body} $$")
+            pass  # no unaccent on this server: search is accent-sensitive
 
     def migrations(self) -> list[str]:
         return [row["name"] for row in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     def accent_folding(self) -> bool:
         """Whether search ignores accents (the server has the unaccent extension)."""
-        return self.db.execute("SELECT newstrace_fold('é') = 'e' AS folded").fetchone()["folded"]
+        sql = f"SELECT to_tsvector('{SEARCH_CONFIG}', 'é') = to_tsvector('{SEARCH_CONFIG}', 'e') AS folded"
+        return self.db.execute(sql).fetchone()["folded"]
 
     def transaction(self):
         """A transaction; nested ones become savepoints."""
@@ -709,10 +708,9 @@ class _SearchParser:
             raise ValueError(f"syntax error near {text!r}")
         if kind == "word" and text.endswith("*") and text.rstrip("*"):
             self.params.append(text.rstrip("*"))
-            return (f"coalesce(to_tsquery('{SEARCH_CONFIG}', nullif(quote_literal("
-                    f"strip(to_tsvector('{SEARCH_CONFIG}', newstrace_fold(%s)))::text), '''''') || ':*'), ''::tsquery)")
+            return f"to_tsquery('{SEARCH_CONFIG}', quote_literal(%s) || ':*')"
         self.params.append(text)
-        return f"phraseto_tsquery('{SEARCH_CONFIG}', newstrace_fold(%s))"
+        return f"phraseto_tsquery('{SEARCH_CONFIG}', %s)"
 
 
 # -- helpers --------------------------------------------------------------------

@@ -251,6 +251,12 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
     return app
 
 
+def app_from_env() -> Starlette:
+    """The app for one worker process of `serve(workers=N)`: settings come from the environment."""
+    return create_app(os.environ.get("NEWSTRACE_DB"),
+                      max_upload_bytes=int(os.environ.get("NEWSTRACE_MAX_UPLOAD_BYTES") or MAX_UPLOAD_BYTES))
+
+
 def _query_string(query: dict, **changes) -> str:
     """The query string with some parameters changed (None removes one)."""
     merged = {**query, **changes}

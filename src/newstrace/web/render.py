@@ -38,27 +38,26 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
     pieces: list[str] = []
     for left, right in zip(cuts, cuts[1:]):
         active = [m for m in active if m.end > left] + starting.get(left, [])
-        piece = escape(text[left:right])
-        if active:
-            piece = _span(piece, active, left, anchored)
-        pieces.append(piece)
-    return Markup("").join(pieces)
+        piece = str(escape(text[left:right]))
+        pieces.append(_span(piece, active, left, anchored) if active else piece)
+    return Markup("".join(pieces))  # every piece above went through escape()
 
 
-def _span(piece: Markup, active: list[Mark], left: int, anchored: set[str]) -> Markup:
+def _span(piece: str, active: list[Mark], left: int, anchored: set[str]) -> str:
+    """One piece of escaped text in a <span>; every attribute value is escape()d here."""
     classes = " ".join(dict.fromkeys(c for m in active for c in m.classes.split()))
     title = "\n".join(dict.fromkeys(m.title for m in active if m.title))
     refs = " ".join(dict.fromkeys(r for m in active for r in m.refs))
     anchor = next((m.anchor for m in active if m.anchor and m.start == left and m.anchor not in anchored), None)
-    attrs = Markup(' class="{}"').format(classes)
+    attrs = f' class="{escape(classes)}"'
     if anchor:
         anchored.add(anchor)
-        attrs += Markup(' id="{}"').format(anchor)
+        attrs += f' id="{escape(anchor)}"'
     if title:
-        attrs += Markup(' title="{}"').format(title)
+        attrs += f' title="{escape(title)}"'
     if refs:
-        attrs += Markup(' data-refs="{}"').format(refs)
-    return Markup("<span{}>{}</span>").format(attrs, piece)
+        attrs += f' data-refs="{escape(refs)}"'
+    return f"<span{attrs}>{piece}</span>"
 
 
 # -- the layers of a document as marks ------------------------------------------

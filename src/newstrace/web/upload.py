@@ -7,9 +7,6 @@ import re
 
 from starlette.requests import Request
 
-from newstrace.model import Document, ReadError
-from newstrace.pipeline import process_batch
-from newstrace.readers import read_stream
 
 NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 120
@@ -59,6 +56,9 @@ async def read_limited(request: Request, limit: int) -> bytes:
 def ingest_upload(store, name: str, data: bytes, extract: bool = True) -> dict:
     """Read, process, store and link one uploaded file; failures are recorded like any ingest's."""
     from newstrace.link import link
+    from newstrace.model import Document, ReadError
+    from newstrace.pipeline import process_batch  # loads spaCy on first use: the read-only server never does
+    from newstrace.readers import read_stream
 
     path = f"upload/{name}"
     items = list(process_batch(read_stream(io.BytesIO(data), path), extract=extract))
