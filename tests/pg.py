@@ -2,10 +2,11 @@
 
 The server is started once per test session (initdb and pg_ctl in a temporary
 folder, as the `postgres` user when running as root, on 127.0.0.1 and a free
-port) with one test database, migrated once and emptied before each test. Set NEWSTRACE_TEST_PG to a
-postgresql:// URL to use a server of your own instead (each test still gets its
-own emptied database, so the user must be allowed to create databases). Without the
-server binaries or psycopg the PostgreSQL tests are skipped, with the reason.
+port), with one test database that is migrated once and emptied before each
+test. NEWSTRACE_TEST_PG=postgresql://user@host:port/db points the tests at a
+server of your own instead (the user must be allowed to create databases).
+Without the server binaries or psycopg the PostgreSQL tests are skipped, with
+the reason, unless NEWSTRACE_REQUIRE_PG is set (as in CI): then they fail.
 
 Use: `from pg import postgres_server, postgres_database, postgres_url, store_url, store  # noqa: F401`.
 """
@@ -70,6 +71,8 @@ def postgres_server():
         yield os.environ["NEWSTRACE_TEST_PG"].rstrip("/").rsplit("/", 1)[0]
         return
     reason = _skip_reason()
+    if reason and os.environ.get("NEWSTRACE_REQUIRE_PG"):
+        pytest.fail(f"NEWSTRACE_REQUIRE_PG is set but {reason}")
     if reason:
         pytest.skip(reason)
     bin_dir, run_as = server_binaries(), _as_server_user()
@@ -77,15 +80,14 @@ def postgres_server():
     if run_as:
         shutil.chown(folder, "postgres")
     data, log, port = folder / "data", folder / "server.log", _free_port()
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                    "--encoding=UTF8", "--no-sync"], check=True, capture_output=True)
     options = f"{SERVER_OPTIONS} -c port={port} -c unix_socket_directories={folder}"
-    started = subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
-                             capture_output=True, text=True)
-    if started.returncode != 0:
-        log_text = log.read_text() if log.exists() else ""
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {started.stderr}\n{log_text}")
+    for step in ([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync"],
+                 [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]):
+        done = subprocess.run([*run_as, *step], capture_output=True, text=True)
+        if done.returncode != 0:
+            log_text = log.read_text() if log.exists() else ""
+            shutil.rmtree(folder, ignore_errors=True)
+            pytest.fail(f"PostgreSQL did not start ({Path(step[0]).name} failed): {done.stderr}\n{log_text}")
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:

@@ -195,3 +195,11 @@ def test_clean_page_moves_a_repeated_headline_to_boilerplate():
 )
 def test_split_furniture_never_empties_a_body(paragraphs, kept):
     assert split_furniture(paragraphs)[0] == kept
+
+
+def test_clean_drops_nul_and_control_characters_but_keeps_newlines():
+    from newstrace.clean import clean
+    from newstrace.model import Record
+
+    doc = clean(Record(source="nul.txt", body="First\x00 paragraph\x07 here.\n\nSecond\tparagraph."))
+    assert doc.text == "First paragraph here.\n\nSecond\tparagraph."

@@ -1,6 +1,7 @@
 """The store behaviours on both backends: SQLite and PostgreSQL (a throwaway server, see pg.py)."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -227,13 +228,13 @@ def test_transaction_rolls_back_on_error(store):
 # -- the same results on both backends -------------------------------------------
 
 @pytest.fixture(scope="module")
-def examples_on_both(tmp_path_factory, postgres_server, request):
+def examples_on_both(tmp_path_factory, postgres_server):
     """The examples ingested, extracted and linked once into a SQLite file and once into PostgreSQL."""
     import psycopg
 
     from newstrace.ingest import ingest
 
-    name = "newstrace_examples"
+    name = f"newstrace_examples_{os.getpid()}"
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name}")
@@ -243,6 +244,8 @@ def examples_on_both(tmp_path_factory, postgres_server, request):
     yield stores
     for opened in stores:
         opened.close()
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def _export(store) -> dict:
@@ -250,10 +253,12 @@ def _export(store) -> dict:
     first = next(query.documents(store))["id"]
     stories = query.story_page(store)["items"]
     entities = query.entity_page(store)["items"]
+    counted = next((f["counts"] for f in query.figures(store)["items"] if f.get("counts")), "killed")
     return {
         "documents": list(query.documents(store)), "corpus": query.corpus(store), "stats": query.corpus_stats(store),
         "pages": [query.document_page(store), query.link_page(store), query.conflicts(store), query.events(store),
-                  query.events(store, type="CONSULT"), query.figures(store), query.sources_graph(store),
+                  query.events(store, type="CONSULT"), query.figures(store), query.figures(store, counts=counted),
+                  query.sources_graph(store),
                   query.document(store, first[:7])],
         # Ranking and snippets are each engine's own (bm25 and ts_rank_cd); what is found must agree.
         "found": sorted(row["id"] for row in query.search_page(store, "strike OR flood*")["items"]),
@@ -267,6 +272,20 @@ def test_ingest_and_link_give_identical_exports_on_both_backends(examples_on_bot
     exported = _export(sqlite_store)
     assert exported["stats"]["documents"] >= 5 and exported["corpus"]["stories"]
     assert _export(postgres_store) == exported
+
+
+def test_cli_export_is_byte_identical_on_both_backends(examples_on_both, tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    written = []
+    for opened, name in zip(examples_on_both, ("sqlite.json", "postgresql.json")):
+        location = getattr(opened, "url", None) or opened.path
+        result = CliRunner().invoke(app, ["export", "--db", location, "--format", "json", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        written.append((tmp_path / name).read_bytes())
+    assert written[0] == written[1] and len(written[0]) > 1000
 
 
 def test_full_relink_gives_the_same_export_on_postgresql(examples_on_both):
@@ -320,14 +339,14 @@ def test_concurrent_ingest_and_reads_from_two_connections(store_url):
 def test_two_connections_migrating_a_new_postgresql_database_at_once(postgres_server):
     import psycopg
 
+    name = f"newstrace_race_{os.getpid()}"
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS newstrace_race WITH (FORCE)")
-        admin.execute("CREATE DATABASE newstrace_race")
+        admin.execute(f"CREATE DATABASE {name}")
     found: list = []
 
     def migrate():
         try:
-            with open_store(f"{postgres_server}/newstrace_race") as opened:
+            with open_store(f"{postgres_server}/{name}") as opened:
                 found.append(opened.migrations())
         except Exception as exc:  # noqa: BLE001 - reported below
             found.append(exc)
@@ -337,6 +356,8 @@ def test_two_connections_migrating_a_new_postgresql_database_at_once(postgres_se
         thread.start()
     for thread in threads:
         thread.join()
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
     assert len(found) == 3 and all(names == found[0] and len(names) == 5 for names in found), found
 
 

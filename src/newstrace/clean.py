@@ -28,6 +28,7 @@ from newstrace import lexicons
 from newstrace.html import Page, extract_html
 from newstrace.model import Document, Record, content_id, document_key
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
 HEADLINE_MAX_WORDS = 20
@@ -135,6 +136,11 @@ def _same_line(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
+def _without_controls(text: str) -> str:
+    """Text without NULs and other control characters (newlines and tabs kept): no store takes NUL."""
+    return CONTROL_CHARACTERS.sub("", text).strip()
+
+
 def paragraphs_of(body: str) -> list[str]:
     """Paragraphs of a plain-text body: blocks between blank lines, stripped."""
     body = body.replace("\r\n", "\n").replace("\r", "\n")
@@ -174,6 +180,8 @@ def _document(
     remove_furniture: bool,
 ) -> Document:
     """Take furniture out of `paragraphs`, find the title and its flags, and build the Document."""
+    paragraphs = [clean_p for p in paragraphs if (clean_p := _without_controls(p))]
+    title = _without_controls(title) if title else title
     if remove_furniture:
         paragraphs, removed = split_furniture(paragraphs)
         boilerplate.extend(removed)

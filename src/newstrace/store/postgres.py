@@ -110,6 +110,13 @@ MIGRATIONS = (
 
 LINK_TABLES = ("link_state", "lsh_bands", "block_keys", "links", "entity_keys", "global_entities", "entity_globals",
                "event_keys", "event_views", "event_pairs", "event_clusters", "stories", "doc_story", "corpus_records")
+#: What linking found about one document, in one round trip (see PostgresStore._document).
+LINKED_FIELDS = (
+    "SELECT (SELECT coalesce(json_agg(b), '[]') FROM versions WHERE a = %(id)s) AS versions,"
+    " (SELECT story_id FROM doc_story WHERE doc_id = %(id)s) AS story,"
+    " (SELECT coalesce(json_object_agg(entity_id, global_id), '{}') FROM entity_globals WHERE doc_id = %(id)s) AS global_ids,"
+    " (SELECT coalesce(json_object_agg(ref, cluster), '{}') FROM event_clusters WHERE ref >= %(low)s AND ref < %(high)s) AS clusters"
+)
 LAYERS = ("entities", "times", "figures", "quotes", "attributions", "events")
 SEARCH_HINT = "quote phrases with double quotes, and use AND, OR, NOT between words"
 #: The one SQLite JSON form the query layer passes to `layer_rows` in `where`.
@@ -254,13 +261,13 @@ class PostgresStore:
     def _document(self, doc_id: str, data: dict) -> Document:
         """A stored document with what linking found filled in: versions, links, story, global ids, clusters."""
         doc = Document.from_dict({"id": doc_id, **data})
-        doc.versions = sorted(self.version_ids(doc_id))
+        found = self.db.execute(LINKED_FIELDS, {"id": doc_id, "low": doc_id + ":", "high": doc_id + ";"}).fetchone()
+        doc.versions = sorted(found["versions"])
         doc.links = self.links_of(doc_id)
-        doc.story = self.story_of(doc_id)
-        global_ids = self.global_ids_of(doc_id)
+        doc.story = found["story"]
         for entity in doc.entities:
-            entity["global_id"] = global_ids.get(entity["id"])
-        clusters = self.clusters_of(doc_id)
+            entity["global_id"] = found["global_ids"].get(entity["id"])
+        clusters = {ref.split(":", 1)[1]: cluster for ref, cluster in found["clusters"].items()}
         for event in doc.events:
             event["cluster"] = clusters.get(event["id"])
         return doc
