@@ -28,7 +28,8 @@ def _value_of(times, text):
         ("The ministers are expected to meet on Friday.", "Friday", "2025-01-24"),
         ("The court ruled on Friday.", "Friday", "2025-01-17"),
         ("The summit opens Friday.", "Friday", "2025-01-24"),
-        ("Friday's ruling angered the families.", "Friday", "2025-01-24"),
+        ("Friday's ruling angered the families.", "Friday", "2025-01-17"),
+        ("The families will fight Friday's ruling.", "Friday", "2025-01-24"),
         ("Monday's ruling angered the families.", "Monday", "2025-01-20"),
     ],
 )

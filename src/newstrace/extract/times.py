@@ -1060,8 +1060,10 @@ def verb_tense(tok) -> str | None:
     A time that modifies a noun ("Friday's ruling", "the Tuesday deadline") has no
     governing verb, and a participle or infinitive takes its tense from the verb above it.
     """
-    if False and tok.dep_ in ("poss", "compound", "amod", "nmod"):
-        return None
+    if tok.dep_ in ("poss", "compound", "amod", "nmod") and tok.head.lower_ not in PARTS_OF_DAY:
+        # "Friday's ruling angered them": a past verb dates the ruling; "get around
+        # Friday's ruling" or "Thursday's closing price" say nothing about it
+        return "past" if verb_tense(tok.head) == "past" else None
     for _ in range(8):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
             tense = _own_tense(tok)
