@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: demo test test-slow eval bench clean
+.PHONY: demo test test-slow eval bench serve clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 	@echo "      $(BIN)/newstrace search --db $(DEMO_DB) 'strike AND Rotterdam'"
 	@echo "      $(BIN)/newstrace show --db $(DEMO_DB) ID"
 	@echo "      $(BIN)/newstrace export --db $(DEMO_DB) --format json -o corpus.json"
+	@echo "Serve the web UI: $(BIN)/newstrace serve --db $(DEMO_DB)   then open http://127.0.0.1:8000/"
+
+serve: $(STAMP)
+	$(BIN)/newstrace serve --db $(DEMO_DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

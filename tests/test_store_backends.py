@@ -160,10 +160,19 @@ def test_an_unreachable_postgresql_server_is_a_clear_error_without_the_password(
     assert "cannot connect to PostgreSQL" in str(caught.value) and "secret" not in str(caught.value)
 
 
-def test_a_nul_character_is_a_clear_error_on_postgresql(postgres_url):
+def test_a_nul_character_from_a_reader_is_dropped_and_stores_on_postgresql(postgres_url):
+    with open_store(postgres_url) as opened:
+        opened.put_documents([doc_from("Before\x00after.")])
+        [stored] = list(opened.documents())
+        assert stored.text == "Beforeafter."
+
+
+def test_a_nul_character_in_a_hand_built_document_is_a_clear_error_on_postgresql(postgres_url):
+    doc = doc_from("Before after.")
+    doc.text = "Before\x00after."
     with open_store(postgres_url) as opened:
         with pytest.raises(StoreError) as caught:
-            opened.put_documents([doc_from("Before\x00after.")])
+            opened.put_documents([doc])
         assert "NUL" in str(caught.value) and opened.stats()["documents"] == 0
 
 

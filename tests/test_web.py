@@ -18,7 +18,7 @@ with warnings.catch_warnings():  # Starlette 1.x warns that TestClient will move
 
 from newstrace.web import create_app  # noqa: E402
 from newstrace.web.app import PAGES  # noqa: E402
-from newstrace.web.render import Mark, highlight  # noqa: E402
+from newstrace.web.render import Mark, date_bars, highlight  # noqa: E402
 
 PORT_TEXT = ('Union leaders met shipping firms in Rotterdam on Monday, the union said. '
              '"We are far apart on safety," spokeswoman Ilse de Vries told reporters. '
@@ -34,9 +34,10 @@ def _document(path: str, text: str, title: str, published: str) -> Document:
     return doc
 
 
-def _port_report(path: str, published: str) -> Document:
-    doc = _document(path, PORT_TEXT, "Port talks resume", published)
-    at = PORT_TEXT.index
+def _port_report(path: str, published: str, workers: str = "4,000") -> Document:
+    text = PORT_TEXT.replace("4,000", workers)
+    doc = _document(path, text, "Port talks resume", published)
+    at = text.index
     rotterdam, vries = at("Rotterdam"), at("Ilse de Vries")
     doc.entities = [
         {"id": "e1", "type": "GPE", "name": "Rotterdam", "aliases": [], "mentions": [doc.span(rotterdam, rotterdam + 9)]},
@@ -53,7 +54,8 @@ def _port_report(path: str, published: str) -> Document:
                          "content": doc.span(claim, at("stayed away") + 11),
                          "via": [doc.span(at("port police"), at("port police") + 11, entity=None, source_kind="official")],
                          "when": None, "hedged": False, "contested": False}]
-    doc.figures = [doc.span(at("4,000"), at("4,000") + 5, id="f1", value=4000, low=4000, high=None, vague=False,
+    value = int(workers.replace(",", ""))
+    doc.figures = [doc.span(at(workers), at(workers) + len(workers), id="f1", value=value, low=value, high=None, vague=False,
                             qualifier="at least", unit="people", counts="protesters", claimed_by="a1")]
     doc.events = [{"id": "v1", "type": "CONSULT", "mode": None, "trigger": doc.span(at("met"), at("met") + 3),
                    "sentence": doc.span(*doc.sentences[0]), "actors": [{"text": "Union leaders", "entity": "e3"}],
@@ -62,7 +64,11 @@ def _port_report(path: str, published: str) -> Document:
                   {"id": "v2", "type": "CONSULT", "mode": None, "trigger": doc.span(at("told"), at("told") + 4),
                    "sentence": doc.span(*doc.sentences[1]), "actors": [{"text": "Ilse de Vries", "entity": "e2"}],
                    "targets": [{"text": "Union leaders", "entity": "e3"}], "place": None,
-                   "date": "2026-03-09", "time": "t1", "attributed_to": None, "hedged": False, "cluster": None}]
+                   "date": "2026-03-09", "time": "t1", "attributed_to": None, "hedged": False, "cluster": None},
+                  {"id": "v3", "type": "PROTEST", "mode": "strike", "trigger": doc.span(at("stayed away"), at("stayed away") + 11),
+                   "sentence": doc.span(*doc.sentences[2]), "actors": [{"text": f"{workers} workers", "entity": None}],
+                   "targets": [], "place": {"text": "Rotterdam", "entity": "e1"},
+                   "date": "2026-03-09", "time": "t1", "attributed_to": "a1", "hedged": False, "cluster": None}]
     return doc
 
 
@@ -74,9 +80,11 @@ def db(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("web") / "web.db")
     store = open_store(path)
     hostile = _document("council.txt", SCRIPT_TEXT, 'Council <img src=x onerror="alert(1)"> meets', "2026-03-20")
+    hostile.url = "javascript:alert(document.cookie)"
     hostile.entities = [{"id": "e1", "type": "ORG", "name": "<b>Council</b>", "aliases": ["<i>x</i>"],
                          "mentions": [hostile.span(4, 11)]}]
-    store.put_documents([_port_report("wire/port.txt", "2026-03-10"), _port_report("daily/port.txt", "2026-03-11"), hostile])
+    store.put_documents([_port_report("wire/port.txt", "2026-03-10"), _port_report("daily/port.txt", "2026-03-11"),
+                         _port_report("local/port.txt", "2026-03-12", workers="6,500"), hostile])
     link(store)
     store.close()
     return path
@@ -151,12 +159,12 @@ def test_every_endpoint_answers_errors_in_one_shape(client, ids, store):
 
 
 def test_lists_page_with_limit_and_cursor(client):
-    first = client.get("/api/v1/documents?limit=2").json()
-    assert len(first["items"]) == 2 and first["next_cursor"]
-    second = client.get(f"/api/v1/documents?limit=2&cursor={first['next_cursor']}").json()
+    first = client.get("/api/v1/documents?limit=3").json()
+    assert len(first["items"]) == 3 and first["next_cursor"]
+    second = client.get(f"/api/v1/documents?limit=3&cursor={first['next_cursor']}").json()
     assert len(second["items"]) == 1 and second["next_cursor"] is None
     assert {d["id"] for d in first["items"]}.isdisjoint(d["id"] for d in second["items"])
-    assert 'rel="next"' in client.get("/documents?limit=2").text
+    assert 'rel="next"' in client.get("/documents?limit=3").text
 
 
 @pytest.mark.parametrize("path", ["/documents/{hostile}", "/documents", "/search?q=council", "/entities",
@@ -171,6 +179,7 @@ def test_document_page_shows_escaped_markup_as_text(client, ids):
     page = client.get(f"/documents/{ids['council.txt']}").text
     assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in page
     assert "&lt;b&gt;Council&lt;/b&gt;" in page
+    assert 'href="javascript:' not in page
 
 
 def test_pages_forbid_inline_scripts(client):
@@ -198,14 +207,24 @@ def test_copy_view_aligns_passages_on_both_sides(client, ids):
 def test_story_puts_first_report_first(client, ids, store):
     story_id = query.document(store, ids["daily/port.txt"])["story"]
     data = client.get(f"/api/v1/stories/{story_id}").json()
-    assert [r["id"] for r in data["reports"]] == [ids["wire/port.txt"], ids["daily/port.txt"]]
+    assert [r["id"] for r in data["reports"]] == [ids["wire/port.txt"], ids["daily/port.txt"], ids["local/port.txt"]]
     assert data["reports"][0]["first"] and data["first_reported"] == ids["wire/port.txt"]
+
+
+def test_conflicting_figures_are_shown_side_by_side_on_the_story(client, ids, store):
+    conflicts = client.get("/api/v1/conflicts").json()["items"]
+    assert len(conflicts) == 1
+    assert sorted({f["value"] for f in conflicts[0]["figures"]}) == [4000, 6500]
+    assert {f["text"] for f in conflicts[0]["figures"]} == {"4,000", "6,500"}
+    story_id = query.document(store, ids["local/port.txt"])["story"]
+    page = client.get(f"/stories/{story_id}").text
+    assert page.count('class="figure-card') == 3 and "6,500" in page
 
 
 def test_entity_page_lists_mentions_events_and_co_actors(client, store):
     entity = next(e["global_id"] for e in store.global_entities() if e["name"] == "Ilse de Vries")
     data = client.get(f"/api/v1/entities/{entity}").json()
-    assert len(data["mentions"]) == 2 and {e["role"] for e in data["events"]} == {"actor"}
+    assert len(data["mentions"]) == 3 and {e["role"] for e in data["events"]} == {"actor"}
     assert [c["name"] for c in data["co_actors"]] == ["Union"]
 
 
@@ -282,3 +301,11 @@ def test_highlight_keeps_the_text_and_escapes_it(text, marks):
     out = str(highlight(text, marks))
     assert "<script" not in out
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+
+def test_event_timeline_places_bars_by_date_not_by_rank():
+    plot = date_bars([{"date": "2026-03-01", "n": 2}, {"date": "2026-03-02", "n": 1}, {"date": "2026-03-11", "n": 4},
+                      {"date": "XXXX-12", "n": 9}, {"date": "2026-03", "n": 1}])
+    xs = {bar["date"]: bar["x"] for bar in plot["bars"]}
+    assert xs["2026-03-01"] == 0 and xs["2026-03-02"] < xs["2026-03-11"] / 5
+    assert plot["top"] == 4 and plot["first"] == "2026-03-01" and plot["last"] == "2026-03-11"

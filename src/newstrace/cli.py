@@ -263,6 +263,21 @@ def stats(db: DbOpt = None, format: FormatOpt = "text"):
         _emit(query.stats(store), format)
 
 
+@app.command(name="serve")
+def serve_command(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it to this machine")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes; more serve searches in parallel")] = 1,
+):
+    """Serve the web UI and its JSON API (/api/v1). Uploads need $NEWSTRACE_TOKEN. Example: newstrace serve --db demo.db"""
+    from newstrace.web import serve
+
+    mode = "uploads need the token" if os.environ.get("NEWSTRACE_TOKEN") else "read-only (set NEWSTRACE_TOKEN to allow uploads)"
+    err.print(f"serving {resolve_db(db)} at http://{host}:{port}/ — {mode}; Ctrl-C stops", markup=False)
+    serve(db, host=host, port=port, workers=workers)
+
+
 def main() -> None:
     """Entry point: run the app; turn library errors into one line and an exit code."""
     debug = "--debug" in sys.argv[1:]

@@ -317,11 +317,11 @@ def sources_graph(store: Store, max_nodes: int = SOURCE_NODES) -> dict:
         tally = outlets.setdefault(outlet, {"outlet": outlet, "attributions": 0, "anonymous": 0})
         tally["attributions"] += 1
         tally["anonymous"] += row["kind"] == "anonymous"
-        source = node(row["source"] or "?", row["kind"] or "unknown")
+        source = node(row["source"] or "(unnamed)", row["kind"] or "unknown")
         edge = (node(outlet, "outlet"), source)
         edges[edge] = edges.get(edge, 0) + 1
         for via in row["via"]:
-            cited = node(via.get("text") or "?", via.get("source_kind") or "unknown")
+            cited = node(via.get("text") or "(unnamed)", via.get("source_kind") or "unknown")
             edges[(source, cited)] = edges.get((source, cited), 0) + 1
     kept = sorted(nodes.values(), key=lambda n: (-n["weight"], n["id"]))[:max_nodes]
     keep = {n["id"] for n in kept}

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -193,14 +193,14 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
     stores = _Stores(location)
     token = (token if token is not None else os.environ.get("NEWSTRACE_TOKEN")) or None  # an empty token is no token
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
-    templates.globals.update(qs=_query_string)
+    templates.globals.update(qs=_query_string, web_url=_web_url)
 
     def html_route(page: Page):
         def endpoint(request: Request) -> Response:
             store = stores.get()
             args = _args(request, page)
             data = page.load(store, args)
-            json_url = API + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            json_url = API + quote(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
             extras = page.extras(store, data, args) if page.extras else {}
             body = templates.get_template(page.template).render(
                 data=data, view=extras, args=args, query=dict(request.query_params), json_url=json_url,
@@ -255,6 +255,11 @@ def app_from_env() -> Starlette:
     """The app for one worker process of `serve(workers=N)`: settings come from the environment."""
     return create_app(os.environ.get("NEWSTRACE_DB"),
                       max_upload_bytes=int(os.environ.get("NEWSTRACE_MAX_UPLOAD_BYTES") or MAX_UPLOAD_BYTES))
+
+
+def _web_url(url: str | None) -> str | None:
+    """A report's URL if it is http(s); anything else (javascript:, data:) is not made a link."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def _query_string(query: dict, **changes) -> str:

@@ -7,6 +7,7 @@ the page unescaped; templates autoescape everything else.
 from __future__ import annotations
 
 import math
+from datetime import date
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -139,25 +140,36 @@ def snippet(text: str, marks: list[list[int]]) -> Markup:
 
 
 def date_bars(by_date: list[dict], width: int = 800, height: int = 120) -> dict:
-    """Bars for events per date: [{x, y, w, h, date, n}] plus the first and last date."""
-    totals: dict[str, int] = {}
+    """Bars for events per day on a time axis: [{x, y, w, h, date, n}] plus the first and last date.
+
+    Month values (2026-03) count on the month's first day; values without a year are left out.
+    """
+    totals: dict[date, int] = {}
     for row in by_date or []:
-        if row["date"] and row["date"][:1].isdigit():
-            totals[row["date"]] = totals.get(row["date"], 0) + row["n"]
+        day = _day(row.get("date") or "")
+        if day:
+            totals[day] = totals.get(day, 0) + row["n"]
     if not totals:
         return {"bars": [], "width": width, "height": height}
-    dates = sorted(totals)
-    top = max(totals.values())
-    step = width / len(dates)
-    bars = [{"x": round(i * step, 1), "w": round(max(step - 1, 1), 1), "h": round(totals[d] / top * (height - 20), 1),
-             "y": round(height - 20 - totals[d] / top * (height - 20), 1), "date": d, "n": totals[d]} for i, d in enumerate(dates)]
-    return {"bars": bars, "width": width, "height": height, "first": dates[0], "last": dates[-1], "top": top}
+    first, last = min(totals), max(totals)
+    span = (last - first).days + 1
+    step, top, room = width / span, max(totals.values()), height - 20
+    bars = [{"x": round((day - first).days * step, 1), "w": round(max(step - 1, 2), 1), "h": round(n / top * room, 1),
+             "y": round(room - n / top * room, 1), "date": day.isoformat(), "n": n} for day, n in sorted(totals.items())]
+    return {"bars": bars, "width": width, "height": height, "first": first.isoformat(), "last": last.isoformat(), "top": top}
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value[:7] + "-01")
+    except ValueError:
+        return None
 
 
 def circle_layout(graph: dict, size: int = 640) -> dict:
     """Places the source graph's nodes on a circle, outlets first; edges become lines."""
     nodes = sorted(graph["nodes"], key=lambda n: (n["kind"] != "outlet", n["kind"], n["id"]))
-    centre, radius = size / 2, size / 2 - 120
+    centre, radius = size / 2, size / 2 - 60
     places = {}
     for i, node in enumerate(nodes):
         angle = 2 * math.pi * i / max(len(nodes), 1)
