@@ -18,7 +18,10 @@ Kinds of pairs (expected decision in brackets):
   programmatic edits: dates changed (weekday, month, day and year words
   replaced), a paragraph dropped, a new headline and a dateline ("(Reuters)
   -") added to the lead, a boilerplate line appended;
-- rewrites [rewrite]: documents assembled from MRPC paraphrase pairs
+- hand-written rewrites [rewrite]: 14 short ECB+ reports (their first
+  sentences) that we rewrote by hand in other words, same order
+  (`eval/data/rewrites/`, our own text; the originals are read from ../shared);
+- MRPC rewrites [rewrite]: documents assembled from MRPC paraphrase pairs
   (label 1, training file): 4 to 6 pairs, side A takes the first sentences,
   side B their paraphrases, in the same order. These are paraphrases
   written by the original news outlets, not by us;
@@ -28,6 +31,10 @@ Kinds of pairs (expected decision in brackets):
   different ECB+ documents of the same subtopic;
 - other event, same topic [none or same_story]: two ECB+ documents of the
   two subtopics of one topic ("another earthquake").
+
+ECB+ "independent" pairs are not all independent: some subtopics hold
+versions of one wire story (18_1ecb and 18_16ecb are the same AP report,
+edited), so a few copy links there are right; `--show` lists them.
 
 Precision and recall are given per decision kind; for the two "independent"
 kinds, the share flagged as a copy (should be 0) and the share linked as
@@ -44,7 +51,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ecbplus import DEV_TOPICS, assign_global_ids, entity_block, process_documents, read_document, validated_sentences
+from ecbplus import DEV_TOPICS, assign_global_ids, detokenise, entity_block, process_documents, read_document, validated_sentences
 
 from newstrace.clean import clean
 from newstrace.link import text as lt
@@ -119,6 +126,22 @@ def assembled(pairs: list[tuple[str, str]], rng: random.Random, count: int, labe
     return out
 
 
+REWRITES = Path(__file__).resolve().parent / "data" / "rewrites"
+
+
+def hand_rewrites(folder: Path, validated: dict[str, set[int]]) -> list[tuple[Record, Record]]:
+    """(ECB+ original sentences, our hand-written rewrite) for each file of eval/data/rewrites."""
+    out = []
+    for path in sorted(REWRITES.glob("*.txt")):
+        head, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        fields = dict(line.split(": ", 1) for line in head.splitlines() if not line.startswith("#"))
+        name, wanted = fields["source"], [int(n) for n in fields["sentences"].split(",")]
+        ecb = read_document(folder / name.split("_")[0] / f"{name}.xml", validated.get(name, set()))
+        original = "\n\n".join(detokenise(ecb.sentences[n], 0)[0] for n in wanted)
+        out.append((record(f"ecbplus/{name}", original, "Original"), record(f"rewrites/{path.name}", body.strip(), "Rewrite")))
+    return out
+
+
 def build_pairs(shared: Path, rng: random.Random, limit: int | None) -> list[tuple[str, object, object, int]]:
     """(expected kind, doc a, doc b, shared entities) for every pair of the set."""
     folder = shared / "data" / "ecbplus"
@@ -144,8 +167,10 @@ def build_pairs(shared: Path, rng: random.Random, limit: int | None) -> list[tup
             pairs.append((edit if "|" in edit else f"near_copy|{edit}", item.doc, copy, shared_self))
     mrpc = mrpc_pairs(shared / "data" / "mrpc" / "msr_paraphrase_train.txt")
     count = 40 if not limit else max(5, limit // 4)
+    for a, b in hand_rewrites(folder, validated):
+        pairs.append(("rewrite|hand-written, of ECB+ texts", clean(a), clean(b), 0))
     for a, b in assembled(mrpc[1], rng, count, "para"):
-        pairs.append(("rewrite", clean(a), clean(b), 0))
+        pairs.append(("rewrite|MRPC paraphrases assembled", clean(a), clean(b), 0))
     for a, b in assembled(mrpc[0], rng, count, "nonpara"):
         pairs.append(("none|MRPC non-paraphrases", clean(a), clean(b), 0))
     by_subtopic = defaultdict(list)

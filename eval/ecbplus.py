@@ -227,6 +227,16 @@ def adjusted_rand_index(gold: list, predicted: list) -> float:
     return 1.0 if maximum == expected else (index - expected) / (maximum - expected)
 
 
+def check_scorers() -> None:
+    """The worked example of Bagga & Baldwin / Luo: key {1-5}{6,7}{8-12}, response {1-5}{6-12}."""
+    key, response = [{1, 2, 3, 4, 5}, {6, 7}, {8, 9, 10, 11, 12}], [{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10, 11, 12}]
+    expected = {"MUC": (1.0, 0.9), "B3": (1.0, 16 / 21), "CEAF-e": (11 / 18, 11 / 12)}
+    for name, (r, p, _) in conll(key, response).items():
+        if name in expected:
+            assert abs(r - expected[name][0]) < 1e-9 and abs(p - expected[name][1]) < 1e-9, name
+    assert abs(adjusted_rand_index([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]) - 8 / 33) < 1e-9
+
+
 def clusters_of(labels: dict) -> list[set]:
     groups = defaultdict(set)
     for item, label in labels.items():
@@ -328,9 +338,6 @@ def view_for_span(item: Processed, ref: str, start: int, end: int, event: dict |
     span = item.parse.char_span(start, end, alignment_mode="expand")
     lemma = span.root.lemma_.lower() if span is not None and len(span) else item.doc.text[start:end].lower()
     date, place, participants = sentence_context(item, start, end)
-    import os
-    if "nodate" in os.environ.get("V", ""): date = None
-    if "noplace" in os.environ.get("V", ""): place = set()
     event_type = ""
     if event:
         event_type = event.get("type") or ""
@@ -413,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs-linked", choices=("pair", "story"), default="story",
                         help="docs_linked for compare_events: a direct link between the two reports, or the same story")
     args = parser.parse_args(argv)
+    check_scorers()
     print("\n".join(PUBLISHED))
     for text in ("validated", "full") if args.text == "both" else (args.text,):
         print()
@@ -436,7 +444,7 @@ def evaluate(args, text_setting: str) -> None:
     by_topic = defaultdict(list)
     for item in processed:
         by_topic[item.ecb.topic].append(item)
-    gold_response, e2e_response, doc_gold, doc_pred, topic_ari, kinds = {}, {}, [], [], [], Counter()
+    oracle_response, gold_response, e2e_response, doc_gold, doc_pred, topic_ari, kinds = {}, {}, {}, [], [], [], Counter()
     for topic, items in sorted(by_topic.items()):
         links = document_links(items)
         kinds.update(kind for (a, b), kind in links.items() if a < b)
@@ -447,11 +455,14 @@ def evaluate(args, text_setting: str) -> None:
         if args.docs_linked == "story":  # linked = in the same story (a connected component of links)
             links = {(a, b): "story" for a in labels for b in labels if a != b and labels[a] == labels[b]}
         gold_response.update(cluster_views([v for i in items for v in gold_views(i)], links))
+        same_subtopic = {(a.ecb.name, b.ecb.name): "gold" for a in items for b in items if a.ecb.subtopic == b.ecb.subtopic}
+        oracle_response.update(cluster_views([v for i in items for v in gold_views(i)], same_subtopic))
         e2e_response.update(cluster_views([v for i in items for v in predicted_views(i, validated.get(i.ecb.name, set()))], links))
 
     key = clusters_of(key_labels)
     print_scores("(a) same-lemma baseline, gold subtopics", conll(key, clusters_of(lemma_baseline(processed))))
     print_scores("(a) gold mentions, compare_events in topic", conll(key, clusters_of(gold_response)))
+    print_scores("    the same, docs_linked = gold subtopic", conll(key, clusters_of(oracle_response)))
     print_scores("    all singletons (reference)", conll(key, [{m} for m in key_labels]))
     found = sum(1 for ref in e2e_response if ref in key_labels)
     print_scores("(b) end to end, our events layer", conll(key, clusters_of(e2e_response)))

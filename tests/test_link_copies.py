@@ -69,6 +69,14 @@ def test_compare_calls_an_independent_report_of_the_same_event_the_same_story_ne
     assert decision.original is None
 
 
+def test_compare_calls_reports_sharing_a_statement_and_an_entity_the_same_story():
+    a = doc(STORY, "a.txt", date="2024-03-05")
+    b = doc(INDEPENDENT + "\n\nRescue teams had pulled 40 people from rooftops overnight, the regional governor said.", "b.txt", date="2024-03-05")
+    decision = compare(a, b, shared_entities=1)
+    assert decision.kind == "same_story"
+    assert decision.evidence
+
+
 @pytest.mark.parametrize("shared_entities, dates", [(0, ("2024-03-05", "2024-03-06")), (2, ("2024-03-05", "2024-04-20"))])
 def test_compare_needs_shared_entities_and_close_dates_for_the_same_story(shared_entities, dates):
     a, b = doc(STORY, "a.txt", date=dates[0]), doc(INDEPENDENT, "b.txt", date=dates[1])

@@ -70,5 +70,45 @@ def test_event_view_uses_global_ids_and_the_report_date():
 
 
 def test_trigger_key_takes_the_folded_head_word():
-    assert trigger_key("Air Strike") == "strike"
     assert trigger_key("") == ""
+
+
+@pytest.mark.parametrize("trigger, key", [
+    ("Air strikes", "strike"), ("hosted", "host"), ("stopped", "stop"), ("killed", "kill"),
+    ("clashes", "clash"), ("casualties", "casualty"), ("crisis", "crisis"), ("met", "met"),
+])
+def test_trigger_key_takes_inflections_off_the_head_word(trigger, key):
+    assert trigger_key(trigger) == key
+
+
+@pytest.mark.parametrize("a, b, days", [
+    ("2013", "2013-08-02", 0),          # a year holds its days
+    ("2013-07", "2013-09-01", 60),
+    ("2013", "2014-01", 365),
+    ("2024-05-02", "2024-05-03", 1),
+    ("XXXX-02", "2013-02", None),       # no year: unknown
+])
+def test_compare_events_reads_dates_at_the_coarser_precision(a, b, days):
+    from newstrace.link.events import _days_apart
+
+    assert _days_apart(a, b) == days
+
+
+def test_compare_events_keeps_a_quake_of_another_year_apart_even_in_linked_reports():
+    a = view(type_="", trigger="earthquake", lemma="earthquake", date="2009", who=(), place=("g:italy",))
+    b = view("b:v1", type_="", trigger="earthquake", lemma="earthquake", date="2016-08-24", who=(), place=("g:italy",))
+    decision = compare_events(a, b, docs_linked=True)
+    assert (decision.same, decision.slot) == (False, "date")
+
+
+@pytest.mark.parametrize("left, right, similar", [
+    ("announce", "announcement", True),
+    ("oscar", "oscars", True),
+    ("fire", "fir", True),             # trigger_key("fired")
+    ("host", "hostage", False),        # too short to share a stem of 5 letters
+    ("arrest", "attack", False),
+])
+def test_similar_triggers_joins_one_word_family(left, right, similar):
+    from newstrace.link.events import similar_triggers
+
+    assert similar_triggers(left, right) == similar

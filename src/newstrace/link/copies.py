@@ -2,7 +2,12 @@
 
 `compare(a, b)` decides what one pair of documents is, with the aligned
 passages as evidence and a reason a person can read. Thresholds live in
-`THRESHOLDS` and are measured by `eval/copies.py`.
+`THRESHOLDS` and are measured by `eval/copies.py` (exact and near copies
+made from ECB+ texts, hand-written and MRPC rewrites, independent ECB+
+reports of the same event that must stay `same_story`) and, for the
+sentence similarity, `eval/mrpc.py`. A rewrite needs half the sentences of
+the LONGER report aligned: independent reports of one event share a few
+sentences' worth of facts, a rewrite shares nearly all.
 """
 from __future__ import annotations
 
@@ -21,6 +26,9 @@ THRESHOLDS = {
     "story_cosine": 0.25,  # content-word cosine of two whole reports for the same story
     "story_entities": 2,  # shared global entities for the same story
     "story_days": 3,  # publication dates at most this far apart for the same story
+    # ... or, when at least one sentence says the same in both (a shared statement of fact):
+    "story_cosine_aligned": 0.2,
+    "story_entities_aligned": 1,
 }
 COPY_KINDS = ("exact_copy", "near_copy", "rewrite", "version")
 
@@ -67,12 +75,19 @@ def compare(a: Document, b: Document, shared_entities: int = 0, same_source: boo
         original, why = likely_original(a, b)
         return Decision("version", round(share, 3), original, pairs, f"Both came from the same source; {why}.")
     similarity = lt.cosine(lt.content_stems(a.text), lt.content_stems(b.text))
-    if similarity >= THRESHOLDS["story_cosine"] and shared_entities >= THRESHOLDS["story_entities"] and _close_in_time(a, b):
+    if _same_story(similarity, shared_entities, len(pairs)) and _close_in_time(a, b):
         first = _first_reported(a, b)
         return Decision("same_story", round(similarity, 3), None, pairs[:5],
                         f"Independent wording ({share:.0%} of sentences align), but {shared_entities} shared entities, "
                         f"{similarity:.0%} shared vocabulary and close dates; {first} reported first.")
     return None
+
+
+def _same_story(similarity: float, shared_entities: int, aligned: int) -> bool:
+    if similarity >= THRESHOLDS["story_cosine"] and shared_entities >= THRESHOLDS["story_entities"]:
+        return True
+    return (aligned >= 1 and similarity >= THRESHOLDS["story_cosine_aligned"]
+            and shared_entities >= THRESHOLDS["story_entities_aligned"])
 
 
 def _in_order(pairs: list[dict]) -> float:

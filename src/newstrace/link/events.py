@@ -3,6 +3,10 @@
 Two mentions are compared slot by slot (type, trigger, date, place, participants);
 the first slot that keeps them apart is named in the decision, so an
 analyst sees why "another meeting in the same city" stayed separate.
+Dates compare at the coarser precision of the two ("2013" holds
+"2013-08-02"); undated mentions fall back on the reports' publication
+dates. The rules are measured on the ECB+ dev topics by `eval/ecbplus.py`,
+whose topics each hold two similar events.
 Candidates come from blocking keys (type with month, type with participant),
 never from all pairs.
 """
@@ -16,6 +20,11 @@ from newstrace.extract.entities import fold
 MAX_DAYS_APART = 1
 #: Undated mentions in reports published further apart than this are not joined.
 MAX_REPORT_DAYS_APART = 7
+#: Inflections `trigger_key` takes off: (suffix, replacement, shortest stem left).
+TRIGGER_SUFFIXES = (("ies", "y", 3), ("sses", "ss", 2), ("shes", "sh", 2), ("ches", "ch", 2), ("xes", "x", 2),
+                    ("ing", "", 3), ("ed", "", 3), ("s", "", 3))
+#: Doubled final consonants undone after -ing/-ed ("stopped" -> "stop", but "killed" -> "kill").
+UNDOUBLE = frozenset("bdgmnprt")
 #: Trigger lemmas sharing this many first letters are one word family (measured on ECB+ dev, eval/ecbplus.py).
 TRIGGER_STEM = 5
 MIN_SHARED_PARTICIPANTS_UNDATED = 2
@@ -67,13 +76,25 @@ def similar_triggers(a: str, b: str) -> bool:
     """Same lemma, or one word family ("announce", "announcement"): a shared stem of TRIGGER_STEM letters."""
     if not a or not b:
         return False
-    return a == b or len(a) >= TRIGGER_STEM and len(b) >= TRIGGER_STEM and a[:TRIGGER_STEM] == b[:TRIGGER_STEM]
+    if a == b or a.rstrip("e") == b.rstrip("e"):  # "fire" and "fir(ed)"
+        return True
+    return len(a) >= TRIGGER_STEM and len(b) >= TRIGGER_STEM and a[:TRIGGER_STEM] == b[:TRIGGER_STEM]
 
 
 def trigger_key(text: str) -> str:
-    """A crude lemma of a trigger's head word, for when no parse is at hand."""
+    """A crude lemma of a trigger's head word, for when no parse is at hand: "Air strikes" -> "strike"."""
     words = fold(text).split()
-    return words[-1] if words else ""
+    if not words:
+        return ""
+    word = words[-1]
+    for suffix, keep, shortest in TRIGGER_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
+            if suffix == "s" and word[-2] in "siu":
+                continue  # "crisis", "press", "bus"
+            stem = word[: len(word) - len(suffix)] + keep
+            doubled = suffix in ("ing", "ed") and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] in UNDOUBLE
+            return stem[:-1] if doubled else stem
+    return word
 
 
 def blocking_keys(view: EventView) -> list[str]:
