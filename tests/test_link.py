@@ -192,3 +192,18 @@ def test_link_full_recompute_gives_the_same_export(store):
     before = list(query.documents(store)), query.corpus(store)
     link(store, full=True)
     assert (list(query.documents(store)), query.corpus(store)) == before
+
+
+@pytest.mark.parametrize("copy_first", [False, True])
+def test_evidence_points_into_each_document_from_either_side(store, copy_first):
+    first = doc(REPORT, "a.txt", "2026-03-11")
+    copy = doc("Dock strike: what we know so far, in brief.\n\n" + REPORT, "b.txt", "2026-03-12")
+    store.put_documents([copy, first] if copy_first else [first, copy])
+    link(store)
+    for this, other in ((first, copy), (copy, first)):
+        [found] = links_between(store, this, other)
+        assert found["evidence"]
+        for passage in found["evidence"]:
+            mine = this.text[passage["a"][0]:passage["a"][1]]
+            theirs = other.text[passage["b"][0]:passage["b"][1]]
+            assert mine.split()[:3] == theirs.split()[:3], (mine, theirs)

@@ -74,10 +74,10 @@ class LinkTables:
     # -- links ----------------------------------------------------------------
 
     def put_link(self, a: str, b: str, link: dict) -> None:
-        a, b = sorted((a, b))
+        a, b, evidence = ordered_pair(a, b, link["evidence"])
         self.db.execute(
             "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (a, b, link["kind"], link["score"], link["original"], json.dumps(link["evidence"]), link["reason"]),
+            (a, b, link["kind"], link["score"], link["original"], json.dumps(evidence), link["reason"]),
         )
 
     def links_of(self, doc_id: str) -> list[dict]:
@@ -87,7 +87,7 @@ class LinkTables:
             mine_first = row["a"] == doc_id
             evidence = json.loads(row["evidence"])
             if not mine_first:
-                evidence = [{"a": e["b"], "b": e["a"], "score": e["score"]} for e in evidence]
+                evidence = flipped(evidence)
             links.append({"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
                           "original": row["original"], "evidence": evidence, "reason": row["reason"]})
         return links
@@ -328,6 +328,16 @@ class LinkTables:
     def corpus_record_rows(self, kind: str, limit: int, offset: int = 0) -> list[dict]:
         rows = self.db.execute("SELECT data FROM corpus_records WHERE kind = ? ORDER BY id LIMIT ? OFFSET ?", (kind, limit, offset))
         return [json.loads(r[0]) for r in rows]
+
+
+def flipped(evidence: list[dict]) -> list[dict]:
+    """Aligned passages seen from the other document's side."""
+    return [{"a": e["b"], "b": e["a"], "score": e["score"]} for e in evidence]
+
+
+def ordered_pair(a: str, b: str, evidence: list[dict]) -> tuple[str, str, list[dict]]:
+    """A link is stored once, smaller id first; its evidence's `a` side must follow."""
+    return (a, b, evidence) if a <= b else (b, a, flipped(evidence))
 
 
 class _Transaction:

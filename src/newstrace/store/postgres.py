@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 from newstrace.errors import BadQuery, StoreError
 from newstrace.model import Document, ReadError
 from newstrace.store.base import PutReport
-from newstrace.store.links import KEY_TABLES, MAX_DOCS_PER_KEY
+from newstrace.store.links import KEY_TABLES, MAX_DOCS_PER_KEY, flipped, ordered_pair
 from newstrace.store.sqlite import _stored_fields, document_key
 
 T = 'TEXT COLLATE "C"'
@@ -383,11 +383,11 @@ class PostgresStore:
     # -- links ----------------------------------------------------------------
 
     def put_link(self, a: str, b: str, link: dict) -> None:
-        a, b = sorted((a, b))
+        a, b, evidence = ordered_pair(a, b, link["evidence"])
         self.db.execute(
             "INSERT INTO links VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind,"
             " score = excluded.score, original = excluded.original, evidence = excluded.evidence, reason = excluded.reason",
-            (a, b, link["kind"], link["score"], link["original"], json.dumps(link["evidence"]), link["reason"]),
+            (a, b, link["kind"], link["score"], link["original"], json.dumps(evidence), link["reason"]),
         )
 
     def links_of(self, doc_id: str) -> list[dict]:
@@ -397,7 +397,7 @@ class PostgresStore:
             mine_first = row["a"] == doc_id
             evidence = json.loads(row["evidence"])
             if not mine_first:
-                evidence = [{"a": e["b"], "b": e["a"], "score": e["score"]} for e in evidence]
+                evidence = flipped(evidence)
             links.append({"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
                           "original": row["original"], "evidence": evidence, "reason": row["reason"]})
         return links
