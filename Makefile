@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: demo test test-slow eval bench serve clean
+.PHONY: demo test test-slow eval bench serve spark-demo clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/newstrace serve --db $(DEMO_DB)
 
+spark-demo: $(STAMP)
+	rm -rf spark-out spark-demo.db spark-demo.db-wal spark-demo.db-shm
+	$(BIN)/newstrace spark examples/ --out spark-out --master 'local[2]'
+	$(BIN)/newstrace import spark-out --db spark-demo.db
+	$(BIN)/newstrace stats --db spark-demo.db
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
@@ -41,4 +47,4 @@ bench: $(STAMP)
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache spark-out spark-demo.db*

@@ -157,6 +157,39 @@ def _link_line(report) -> str:
 
 
 @app.command()
+def spark(
+    paths: Annotated[list[str], typer.Argument(help="files, folders or globs; on a cluster, paths every executor can open")],
+    out: Annotated[str, typer.Option("--out", help="folder for the Parquet tables (documents by month, errors)")],
+    master: Annotated[str, typer.Option("--master", help="Spark master URL")] = "local[*]",
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace what --out holds")] = False,
+):
+    """Run the pipeline on Apache Spark, one task per file, into Parquet. Example: newstrace spark data/ --out run1"""
+    from newstrace import spark as on_spark
+
+    report = on_spark.run_spark(paths, out, on_spark.spark_session(master), extract=not no_extract, overwrite=overwrite)
+    err.print(f"{report.documents} documents and {report.errors} failures from {report.files} files in {report.seconds:.0f}s, written to {out}", markup=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    out_dir: Annotated[str, typer.Argument(help="the --out folder of a `newstrace spark` run")],
+    db: DbOpt = None,
+    no_link: Annotated[bool, typer.Option("--no-link", help="skip linking (run `newstrace link` later)")] = False,
+):
+    """Load a `newstrace spark` output into the store, then link it. Example: newstrace import run1 --db news.db"""
+    from newstrace import spark as on_spark
+
+    with _store(db) as store:
+        report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link)
+    err.print(f"imported {report.documents} documents ({len(report.added)} new) and {report.errors} failures into {resolve_db(db)}", markup=False)
+    if report.linked is not None:
+        err.print(_link_line(report.linked), markup=False)
+
+
+@app.command()
 def extract(
     path: Annotated[str, typer.Argument(help="one file, or - for standard input")],
     format: FormatOpt = "json",
