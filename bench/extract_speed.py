@@ -38,6 +38,7 @@ def measure(ops: str, count: int, shared: Path) -> tuple[float, float, int]:
     from newstrace.model import Record
     from newstrace.pipeline import load_nlp, process_batch
 
+    os.environ["NEWSTRACE_BLIS"] = "1" if ops == "blis" else "0"
     if ops == "numpy":
         set_current_ops(NumpyOps(use_blis=False))
     corpus = texts(shared, count)

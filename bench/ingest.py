@@ -7,7 +7,8 @@ into distinct reports; HTML documents are real pages from
 ../shared/data/trafilatura-eval. Each run ingests into a fresh SQLite store
 in a child process with one worker, so the rate is per core. Peak memory is
 the child's maximum resident set size while it ingests a generated JSON
-Lines file of about 200 MB (news-please-shaped lines).
+Lines file of about 200 MB (news-please-shaped lines). Ingest runs with
+`--no-link`: what linking costs is measured by bench/link_scale.py.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def make_big_jsonl(path: Path, megabytes: int) -> int:
 
 def timed_ingest(folder: Path, db: Path, extract: bool) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of one `newstrace ingest` child process."""
-    command = [NEWSTRACE, "ingest", "--db", str(db), "--workers", "1", str(folder)] + ([] if extract else ["--no-extract"])
+    command = [NEWSTRACE, "ingest", "--no-link", "--db", str(db), "--workers", "1", str(folder)] + ([] if extract else ["--no-extract"])
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)

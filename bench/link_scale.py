@@ -3,7 +3,8 @@
     .venv/bin/python bench/link_scale.py [--sizes 10000 100000]
 
 Documents are synthetic (labelled as such): stories of 1 to 8 reports over
-a 5,000-word vocabulary, with exact copies, near copies (a sentence
+a 5,000-word vocabulary, each story naming 4 people or organisations drawn
+from a pool that grows with the corpus (2 names per document), with exact copies, near copies (a sentence
 changed), independent reports of the same story (shared entities and some
 wording) and events with dates and participants, plus unrelated filler.
 Each size runs in a fresh child process and store: first the documents are
@@ -22,6 +23,9 @@ import time
 from pathlib import Path
 
 VOCABULARY = 5000
+#: Distinct names per document in the corpus: the pool grows with the corpus, as the set of
+#: people and organisations in real news does, so that a bigger corpus is not denser in name clashes.
+NAMES_PER_DOCUMENT = 2
 SENTENCES_PER_DOC = 12
 WORDS_PER_SENTENCE = 16
 
@@ -31,11 +35,12 @@ def synthetic_documents(count: int, seed: int = 11):
 
     rng = random.Random(seed)
     vocab = [f"w{i}" for i in range(VOCABULARY)]
+    name_pool = max(20_000, NAMES_PER_DOCUMENT * count)
     made = 0
     story = 0
     while made < count:
         story += 1
-        names = [f"Name{rng.randrange(20000)}" for _ in range(4)]
+        names = [f"Name{rng.randrange(name_pool)}" for _ in range(4)]
         base = [_sentence(rng, vocab, names) for _ in range(SENTENCES_PER_DOC)]
         day = f"2024-{1 + story % 12:02d}-{1 + story % 28:02d}"
         for report in range(rng.randint(1, 8)):
