@@ -82,15 +82,8 @@ class LinkTables:
 
     def links_of(self, doc_id: str) -> list[dict]:
         """Links of one document, each seen from its side (evidence `a` is this document)."""
-        links = []
-        for row in self.db.execute("SELECT * FROM links WHERE a = ? OR b = ? ORDER BY kind, a, b", (doc_id, doc_id)):
-            mine_first = row["a"] == doc_id
-            evidence = json.loads(row["evidence"])
-            if not mine_first:
-                evidence = flipped(evidence)
-            links.append({"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
-                          "original": row["original"], "evidence": evidence, "reason": row["reason"]})
-        return links
+        rows = self.db.execute("SELECT * FROM links WHERE a = ? OR b = ? ORDER BY kind, a, b", (doc_id, doc_id))
+        return [link_from_row(row, doc_id) for row in rows]
 
     def all_links(self) -> Iterator[tuple[str, str, str]]:
         yield from ((r["a"], r["b"], r["kind"]) for r in self.db.execute("SELECT a, b, kind FROM links"))
@@ -328,6 +321,14 @@ class LinkTables:
     def corpus_record_rows(self, kind: str, limit: int, offset: int = 0) -> list[dict]:
         rows = self.db.execute("SELECT data FROM corpus_records WHERE kind = ? ORDER BY id LIMIT ? OFFSET ?", (kind, limit, offset))
         return [json.loads(r[0]) for r in rows]
+
+
+def link_from_row(row, doc_id: str) -> dict:
+    """A stored link as the contract's Link, seen from `doc_id`'s side."""
+    mine_first = row["a"] == doc_id
+    evidence = json.loads(row["evidence"]) if isinstance(row["evidence"], str) else row["evidence"]
+    return {"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
+            "original": row["original"], "evidence": evidence if mine_first else flipped(evidence), "reason": row["reason"]}
 
 
 def flipped(evidence: list[dict]) -> list[dict]:

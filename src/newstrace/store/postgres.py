@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 from newstrace.errors import BadQuery, StoreError
 from newstrace.model import Document, ReadError
 from newstrace.store.base import PutReport
-from newstrace.store.links import KEY_TABLES, MAX_DOCS_PER_KEY, flipped, ordered_pair
+from newstrace.store.links import KEY_TABLES, MAX_DOCS_PER_KEY, link_from_row, ordered_pair
 from newstrace.store.sqlite import _stored_fields, document_key
 
 T = 'TEXT COLLATE "C"'
@@ -392,15 +392,8 @@ class PostgresStore:
 
     def links_of(self, doc_id: str) -> list[dict]:
         """Links of one document, each seen from its side (evidence `a` is this document)."""
-        links = []
-        for row in self.db.execute("SELECT * FROM links WHERE a = %s OR b = %s ORDER BY kind, a, b", (doc_id, doc_id)):
-            mine_first = row["a"] == doc_id
-            evidence = json.loads(row["evidence"])
-            if not mine_first:
-                evidence = flipped(evidence)
-            links.append({"kind": row["kind"], "other": row["b"] if mine_first else row["a"], "score": row["score"],
-                          "original": row["original"], "evidence": evidence, "reason": row["reason"]})
-        return links
+        rows = self.db.execute("SELECT * FROM links WHERE a = %s OR b = %s ORDER BY kind, a, b", (doc_id, doc_id))
+        return [link_from_row(row, doc_id) for row in rows]
 
     def all_links(self) -> Iterator[tuple[str, str, str]]:
         yield from ((r["a"], r["b"], r["kind"]) for r in self.db.execute("SELECT a, b, kind FROM links").fetchall())
