@@ -24,6 +24,12 @@ class PutReport:
         self.versions += other.versions
 
 
+def keeps_stored(stored: dict, data: str, extracted: int) -> bool:
+    """True when an upsert must leave the stored row alone: the same document, or one
+    with fewer layers (a plain re-ingest never wipes what extraction added)."""
+    return stored["data"] == data or extracted < stored["extracted"]
+
+
 class Store(Protocol):
     def put_documents(self, docs: Iterable[Document]) -> PutReport:
         """Upsert documents in one transaction; the same document twice changes nothing."""

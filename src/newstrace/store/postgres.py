@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 
 from newstrace.errors import BadQuery, StoreError
 from newstrace.model import Document, ReadError
-from newstrace.store.base import PutReport
+from newstrace.store.base import PutReport, keeps_stored
 from newstrace.store.links import KEY_TABLES, MAX_DOCS_PER_KEY, link_from_row, ordered_pair
 from newstrace.store.sqlite import _stored_fields, document_key
 
@@ -209,7 +209,7 @@ class PostgresStore:
             self._link_versions(doc.id, key, report)
             return
         row = self.db.execute("SELECT data::text AS data, extracted FROM documents WHERE id = %s", (doc.id,)).fetchone()
-        if row["data"] == data or extracted < row["extracted"]:
+        if keeps_stored(row, data, extracted):
             report.unchanged.append(doc.id)
         else:
             self.db.execute("UPDATE documents SET data = %s, extracted = %s WHERE id = %s", (data, extracted, doc.id))

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from newstrace.errors import BadQuery, StoreError
 from newstrace import model
 from newstrace.model import Document, ReadError
-from newstrace.store.base import PutReport
+from newstrace.store.base import PutReport, keeps_stored
 from newstrace.store.links import LinkTables
 
 CREATE_DOCUMENTS = """
@@ -166,7 +166,7 @@ class SQLiteStore(LinkTables):
             )
             report.added.append(doc.id)
             self._link_versions(doc.id, key, report)
-        elif row["data"] == data or extracted < row["extracted"]:
+        elif keeps_stored(row, data, extracted):
             report.unchanged.append(doc.id)
         else:
             self.db.execute("UPDATE documents SET data = ?, extracted = ? WHERE id = ?", (data, extracted, doc.id))
