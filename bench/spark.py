@@ -172,7 +172,9 @@ def link_child(corpus: str, tmp: str) -> None:
     spark.sparkContext.setLogLevel("ERROR")
     report = ns.run_spark([corpus], f"{tmp}/link-out", spark, extract=False)
     start = time.perf_counter()
-    found = ns.copy_links(spark, f"{tmp}/link-out").count()
+    from newstrace.spark.link import copy_links
+
+    found = copy_links(spark, f"{tmp}/link-out").count()
     on_spark = time.perf_counter() - start
     with SQLiteStore(f"{tmp}/link.db") as store:
         ns.import_dir(f"{tmp}/link-out", store, spark, link_after=False)

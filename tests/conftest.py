@@ -49,3 +49,20 @@ def shared() -> Path:
     if not SHARED.exists():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+#: Spark in local mode, small: the tests share one session.
+SPARK_CONF = {"spark.driver.memory": "1g", "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from newstrace import spark as ns
+
+    missing = ns.spark_available()
+    if missing:
+        pytest.skip(f"Spark cannot run here: {missing}")
+    session = ns.spark_session("local[2]", SPARK_CONF, app_name="newstrace-tests")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
