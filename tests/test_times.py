@@ -109,6 +109,11 @@ def test_add_times_finds_no_date_in_scores_ratios_and_counts(make_doc, sentence)
         ("The fighting has gone on for more than a decade.", "more than a decade", "P10Y"),
         ("Supplies ran low over the past two weeks.", "the past two weeks", "P2W"),
         ("Aid has been blocked for several months.", "several months", "PXM"),
+        ("The envoy spent 5 1/2 hours in the capital.", "5 1/2 hours", "PT5H30M"),
+        ("The refugees lived in camps for two and a half years.", "two and a half years", "P2Y6M"),
+        ("The anthem played for a minute and a half.", "a minute and a half", "PT1M30S"),
+        ("The boy will stay for two more weeks.", "two more weeks", "P2W"),
+        ("The lease may be extended for an additional year.", "an additional year", "P1Y"),
     ],
 )
 def test_add_times_writes_durations_as_tempeval(make_doc, sentence, span, value):
@@ -130,11 +135,19 @@ def test_add_times_marks_duration_modifier(make_doc):
         ("Flights leave Bombay on Tuesday nights.", "Tuesday nights", "XXXX-WXX-2TNI"),
         ("Aid costs $5 million a year.", "a year", "P1Y"),
         ("The report is published annually.", "annually", "P1Y"),
+        ("The government holds daily rallies in the square.", "daily", "P1D"),
+        ("The president spoke in his weekly radio address.", "weekly", "P1W"),
+        ("Average hourly earnings rose.", "hourly", "PT1H"),
     ],
 )
 def test_add_times_writes_sets_as_tempeval(make_doc, sentence, span, value):
     times = _times(make_doc, sentence)
     assert [(t["text"], t["type"], t["value"]) for t in times] == [(span, "SET", value)]
+
+
+@pytest.mark.parametrize("sentence", ["The company declared a quarterly dividend of five cents.", "Monthly payments will rise."])
+def test_add_times_period_adjective_of_a_figure_is_no_time(make_doc, sentence):
+    assert _times(make_doc, sentence) == []
 
 
 @pytest.mark.parametrize(
@@ -193,6 +206,37 @@ def test_add_times_that_year_follows_year_last_mentioned(make_doc):
 def test_add_times_clock_time_takes_date_of_its_sentence(make_doc):
     times = _times(make_doc, "On March 3, 2024, shots were fired at 6 p.m. A vote came at 9 a.m.")
     assert [t["value"] for t in times] == ["2024-03-03", "2024-03-03T18:00", "2025-01-22T09:00"]
+
+
+@pytest.mark.parametrize(
+    "sentence, span, value",
+    [
+        ("The offer expires at 5 p.m. EST Feb. 9.", "5 p.m. EST Feb. 9", "2025-02-09T17:00"),
+        ("The offer runs until 5 p.m. EST, Feb. 6.", "5 p.m. EST, Feb. 6", "2025-02-06T17:00"),
+        ("The father will leave at 4 a.m. EDT Thursday.", "4 a.m. EDT Thursday", "2025-01-23T04:00"),
+    ],
+)
+def test_add_times_clock_time_with_zone_and_day_is_one_time(make_doc, sentence, span, value):
+    times = _times(make_doc, sentence)
+    assert [(t["text"], t["value"]) for t in times] == [(span, value)]
+
+
+def test_add_times_clock_time_takes_day_after_bracketed_zone(make_doc):
+    times = _times(make_doc, "The blast occurred at about 10:35 a.m. (0735 GMT) Friday, toppling a building.", published="2025-01-18")
+    assert [(t["text"], t["value"]) for t in times] == [("10:35 a.m.", "2025-01-17T10:35"), ("Friday", "2025-01-17")]
+
+
+@pytest.mark.parametrize(
+    "sentence, span, value",
+    [
+        ("The doctor was shot to death last Oct. 23 at his home.", "last Oct. 23", "2024-10-23"),
+        ("The doctor was shot last Jan. 22.", "last Jan. 22", "2024-01-22"),
+        ("The court meets again next March 3.", "next March 3", "2025-03-03"),
+    ],
+)
+def test_add_times_last_or_next_month_day_is_the_nearest_such_date(make_doc, sentence, span, value):
+    times = _times(make_doc, sentence)
+    assert [(t["text"], t["value"]) for t in times] == [(span, value)]
 
 
 def test_add_times_past_reading_of_yearless_date_far_ahead(make_doc):

@@ -47,6 +47,7 @@ SEASONS = _vocab("season")
 ORDINALS = {w: int(v) for w, v in _vocab("ordinal").items()}
 REFS = _vocab("ref")
 SET_ADVERBS = _vocab("setadv")
+SET_ADJECTIVES = _vocab("setadj")
 MODS = _vocab("mod")
 DAY_WORDS = {w: int(v) for w, v in _vocab("dayword").items()}
 HOLIDAYS = {row[0]: row[1] for row in lexicons.table(HOLIDAYS_FILE)}
@@ -363,7 +364,7 @@ def _slash_date(m, ctx, start) -> Norm:
 
 @rule(
     "month_day",
-    rf"{_B}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<mod>{_i('early|late|mid')})[\s-])?(?:(?P<m1>{_MONTH})\s+(?P<d1>{_DAYNUM})|(?P<d2>{_DAYNUM})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?:\s*,?\s*(?P<y>{_YEAR}))?{_E}",
+    rf"{_B}(?:(?P<shift>{_i('last|next|this')})\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<mod>{_i('early|late|mid')})[\s-])?(?:(?P<m1>{_MONTH})\s+(?P<d1>{_DAYNUM})|(?P<d2>{_DAYNUM})\s+(?:of\s+)?(?P<m2>{_MONTH}))(?:\s*,?\s*(?P<y>{_YEAR}))?{_E}",
 )
 def _month_day(m, ctx, start) -> Norm:
     month = _month_num(m["m1"] or m["m2"])
@@ -372,7 +373,19 @@ def _month_day(m, ctx, start) -> Norm:
         return None  # "Feb. 30": not a date
     if m["y"]:
         return "DATE", _safe_date(int(m["y"]), month, day), None
+    if m["shift"] and ctx.dct is not None:
+        return "DATE", _shifted_day(ctx.dct, month, day, m["shift"].lower()), None
     return "DATE", _yearless_day(ctx, month, day, m.start("m1") if m["m1"] else m.start("m2")), None
+
+
+def _shifted_day(dct: dt.date, month: int, day: int, shift: str) -> str:
+    """'last Oct. 23': the latest Oct. 23 before publication; 'next', the first after; 'this', this year's."""
+    year = dct.year
+    if shift == "last" and (month, day) >= (dct.month, dct.day):
+        year -= 1
+    elif shift == "next" and (month, day) <= (dct.month, dct.day):
+        year += 1
+    return _safe_date(year, month, day)
 
 
 @rule(
@@ -728,9 +741,12 @@ def _season(m, ctx, start) -> Norm:
     return "DATE", f"{year}-{code}", _mod(shift if shift in ("early", "late") else None)
 
 
+_MOD_WORDS = "about|around|some|nearly|almost|roughly|approximately|more than|less than|at least|up to|no more than"
+
+
 @rule(
     "duration",
-    rf"{_B}(?:(?P<mod>{_i('about|around|some|nearly|almost|roughly|approximately|more than|less than|at least|up to|no more than')})\s+|(?P<pre>(?i:(?:the\s+)?(?:past|last|next|first|previous|coming|final|latest|following|other|initial|remaining)))\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})(?P<old>-old|\s+old)?{_E}",
+    rf"{_B}(?:(?P<mod>{_i(_MOD_WORDS)})\s+|(?P<pre>(?i:(?:the\s+)?(?:past|last|next|first|previous|coming|final|latest|following|other|initial|remaining)))\s+)?(?P<n>{_NUM})(?:\s+{_i('more|additional|extra')})?[\s-]+(?P<unit>{_UNIT})(?P<old>-old|\s+old)?{_E}",
 )
 def _duration_rule(m, ctx, start) -> Norm:
     n = _num(m["n"])
@@ -761,11 +777,37 @@ def _bare_duration(m, ctx, start) -> Norm:
     return "DURATION", _duration("X", _unit(m["unit"])), None
 
 
-@rule("half_duration", rf"{_B}(?P<w>{_i('half an hour|half a day|half a year|a year and a half|an hour and a half|half an? (?:hour|day|year|month|century)')}){_E}")
+@rule("half_duration", rf"{_B}(?P<w>{_i('half an hour|half a day|half a year|half an? (?:hour|day|year|month|century)')}){_E}")
 def _half_duration(m, ctx, start) -> Norm:
     w = " ".join(m["w"].lower().split())
-    table = {"half an hour": "PT30M", "half a day": "PT12H", "half a year": "P6M", "a year and a half": "P18M", "an hour and a half": "PT90M", "half a month": "P2W", "half a century": "P50Y"}
+    table = {"half an hour": "PT30M", "half a day": "PT12H", "half a year": "P6M", "half a month": "P2W", "half a century": "P50Y"}
     return ("DURATION", table[w], None) if w in table else None
+
+
+@rule(
+    "and_a_half",
+    rf"{_B}(?:(?P<mod>{_i(_MOD_WORDS)})\s+)?(?P<n>{_i('an?|one')}|{_NUM})(?:\s+(?:1/2|½)[\s-]+(?P<unit1>{_UNIT})|[\s-]+(?P<unit2>{_UNIT})\s+{_i('and a half')}|\s+{_i('and a half')}[\s-]+(?P<unit3>{_UNIT})){_E}",
+)
+def _and_a_half(m, ctx, start) -> Norm:
+    """'5 1/2 hours', 'a minute and a half', 'two and a half years' -> PT5H30M, PT1M30S, P2Y6M."""
+    n = "1" if m["n"].lower() in ("a", "an", "one") else _num(m["n"])
+    if n is None or not n.isdigit():
+        return None
+    value = _duration_and_half(int(n), _unit(m["unit1"] or m["unit2"] or m["unit3"]))
+    return ("DURATION", value, _mod(m["mod"])) if value else None
+
+
+#: half of a unit in the next smaller one, as TIMEX3 writes "2 1/2 years" (P2Y6M)
+_HALF_UNIT = {"Y": "6M", "M": "15D", "D": "T12H", "TH": "30M", "TM": "30S"}
+
+
+def _duration_and_half(whole: int, unit: str) -> str | None:
+    """n units and a half, as one TIMEX3 duration; None for units without a smaller one."""
+    if unit.startswith("T") and unit in _HALF_UNIT:
+        return f"PT{whole}{unit[1]}{_HALF_UNIT[unit]}"
+    if unit in _HALF_UNIT:
+        return f"P{whole}{unit}{_HALF_UNIT[unit]}"
+    return None
 
 
 @rule("ref", rf"{_B}(?P<w>{_alt(REFS)}){_E}")
@@ -776,11 +818,17 @@ def _ref(m, ctx, start) -> Norm:
     return "DATE", REFS[w], None
 
 
-@rule("set_adverb", rf"{_B}(?P<w>{_alt(SET_ADVERBS)}){_E}")
+@rule("set_adverb", rf"{_B}(?P<w>{_alt({**SET_ADVERBS, **SET_ADJECTIVES})}){_E}")
 def _set_adverb(m, ctx, start) -> Norm:
-    if ctx.pos_at(start) == "ADJ":  # "a daily newspaper", "a quarterly dividend": not a time
+    """'held annually', 'daily rallies': a SET. A period adjective of business news
+    ('a quarterly dividend', 'monthly payments') names the figure's period, not a recurrence
+    (TimeBank leaves it out); the day-to-hour frequencies are times in either use."""
+    word = m["w"].lower()
+    if word in SET_ADJECTIVES:
+        return "SET", SET_ADJECTIVES[word], None
+    if ctx.pos_at(start) == "ADJ":
         return None
-    return "SET", SET_ADVERBS[m["w"].lower()], None
+    return "SET", SET_ADVERBS[word], None
 
 
 @rule("set_every", rf"{_B}(?P<q>{_i('every|each|per|a|an')})\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>{_i('year|month|week|day|hour|minute|night|quarter|decade|weekend|years|months|weeks|days|hours|minutes')}){_E}")
@@ -806,9 +854,13 @@ def _each_month(m, ctx, start) -> Norm:
     return "SET", f"XXXX-{_month_num(m['m']):02d}", None
 
 
+_TIME_ZONE = r"(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|(?i:local time))"
+
+
 @rule(
     "clock",
-    rf"{_B}(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b))|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\s+(?P<tz>GMT|UTC|EST|EDT|CST|CDT|PST|PDT|(?i:local time))|(?P<w>{_i('noon|midnight|midday')}))(?:\s+(?:on\s+)?(?P<wd>{_WEEKDAY}){_E})?",
+    rf"{_B}(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b))|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\s+(?P<tz>{_TIME_ZONE})|(?P<w>{_i('noon|midnight|midday')}))"
+    rf"(?:(?:\s+{_TIME_ZONE})?,?\s+(?:on\s+)?(?:(?P<wd>{_WEEKDAY})|(?P<dm>{_MONTH})\s+(?P<dd>{_DAYNUM})){_E})?",
 )
 def _clock(m, ctx, start) -> Norm:
     if m["w"]:
@@ -824,10 +876,15 @@ def _clock(m, ctx, start) -> Norm:
         if h > 23:
             return None
         hh = f"{h:02d}"
-    if m["wd"]:  # "noon Thursday"
+    if m["wd"]:  # "noon Thursday", "4 a.m. EDT Thursday"
         weekday = WEEKDAYS[m["wd"].lower()]
         date = _weekday_date(ctx, weekday, m.start("wd"), None)
         day = _day_value(date) if date else f"XXXX-WXX-{weekday}"
+    elif m["dm"]:  # "5 p.m. EST Nov. 9"
+        month, day_num = _month_num(m["dm"]), int(re.match(r"\d+", m["dd"]).group())
+        if not _is_day(month, day_num):
+            return None
+        day = _yearless_day(ctx, month, day_num, m.start("dm"))
     else:
         day = _day_of_clock(ctx, start)
     return "TIME", f"{day}T{hh}:{mm}", None
@@ -915,7 +972,21 @@ def find_times(text: str, published: str | None, parse=None) -> list[dict]:
         start, end, kind, value = _attach_parts_of_day(text, cand.start, cand.end, kind, value, room)
         found.append({"start": start, "end": end, "type": kind, "value": value, "mod": mod})
         _remember(ctx, cand, kind, value)
+    _date_clocks_by_following_day(text, found)
     return found
+
+
+#: what may stand between a clock time and the day it falls on: "10:35 a.m. (0735 GMT) Friday"
+_CLOCK_TO_DAY = re.compile(r"\s*\([^()]{1,30}\)\s*,?\s*(?:on\s+)?")
+
+
+def _date_clocks_by_following_day(text: str, found: list[dict]) -> None:
+    """A clock time followed by a bracketed other-zone reading and then a day takes that day."""
+    for clock, day in zip(found, found[1:]):
+        if clock["type"] != "TIME" or not re.fullmatch(r"[\dX-]+T\d\d:\d\d", clock["value"]):
+            continue
+        if day["type"] == "DATE" and re.fullmatch(r"[\dX]{4}-\d\d-\d\d", day["value"]) and _CLOCK_TO_DAY.fullmatch(text, clock["end"], day["start"]):
+            clock["value"] = day["value"] + clock["value"][clock["value"].index("T"):]
 
 
 def _candidates(text: str) -> list[Found]:
