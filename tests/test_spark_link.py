@@ -1,27 +1,135 @@
 """Linking on Spark: the single-machine linker's decisions, found by groupBy on keys, never a cross join."""
 from __future__ import annotations
 
-from newstrace.link.copies import COPY_KINDS
+import json
+
+import pytest
+
+from newstrace import spark as ns
+from newstrace.errors import UsageError
+from newstrace.ingest import ingest
+from newstrace.link import assign_global_ids
+from newstrace.link.entities import EntityIndex
 from newstrace.spark import link as sl
+from newstrace.store import SQLiteStore
 
-from spark_fixtures import corpus, corpus_runs  # noqa: F401
-
-
-def test_copy_links_on_spark_are_the_single_machine_linkers(spark, corpus_runs):
-    expected = {(a, b, kind) for a, b, kind in corpus_runs["expected"].all_links() if kind in COPY_KINDS}
-    found = {(link["a"], link["b"], link["kind"]) for link in sl.copy_links(spark, str(corpus_runs["out"])).collect()}
-    assert len(expected) >= 20
-    assert found == expected
+from spark_fixtures import _export, _same_export, _single_machine, corpus, small_corpus  # noqa: F401
 
 
-def test_bucket_pairs_pair_each_document_with_its_earlier_bucket_mates_only():
-    members = [((0, 2), "c"), ((0, 0), "a"), ((1, 0), "d"), ((0, 1), "b")]
-    assert list(sl.bucket_pairs(members)) == [("b", "a"), ("c", "a"), ("c", "b"), ("d", "a"), ("d", "b"), ("d", "c")]
+def _linked_on_spark(spark, paths, tmp_path, extract):
+    """Run the paths on Spark, link there, and load both into a fresh store."""
+    out = tmp_path / "out"
+    ns.run_spark(paths, str(out), spark, extract=extract)
+    report = sl.link_on_spark(spark, str(out))
+    store = SQLiteStore(str(tmp_path / "spark.db"))
+    ns.import_dir(str(out), store, spark, link_after=False)
+    sl.load_links(spark, str(out), store)
+    return report, store, out
 
 
-def test_bucket_pairs_cap_candidates_and_skip_stop_keys(monkeypatch):
+@pytest.fixture(scope="module")
+def linked_runs(spark, corpus, tmp_path_factory):
+    """The generated corpus linked on one machine, and on Spark."""
+    tmp = tmp_path_factory.mktemp("spark-link")
+    expected, _ = _single_machine([str(corpus)], tmp / "one.db", extract=False)
+    report, store, out = _linked_on_spark(spark, [str(corpus)], tmp, extract=False)
+    yield {"expected": expected, "report": report, "store": store, "out": out}
+    expected.close()
+    store.close()
+
+
+def test_links_and_stories_on_spark_export_byte_identical_json_to_the_single_machine_linker(linked_runs):
+    expected, store = linked_runs["expected"], linked_runs["store"]
+    assert _same_export(_export(store), _export(expected))
+    kinds = {kind for _, _, kind in expected.all_links()}
+    assert {"exact_copy", "near_copy"} <= kinds, "the corpus should hold copies to link"
+    assert any(len(s["documents"]) > 1 for s in store.stories())
+
+
+def test_spark_link_report_counts_documents_pairs_and_time(linked_runs):
+    report = linked_runs["report"]
+    assert report.documents == sum(1 for _ in linked_runs["expected"].linked_ids())
+    assert report.pairs_compared > 0 and report.component_rounds["stories"] >= 1
+    assert set(report.seconds) >= {"features", "global_ids", "document_links", "event_pairs"}
+    assert sum(report.links.values()) == sum(1 for _ in linked_runs["expected"].all_links())
+
+
+def test_a_store_linked_on_spark_links_new_documents_as_the_single_machine_one_does(linked_runs, corpus, tmp_path):
+    """The indexes are loaded too, so a later ingest links incrementally against them."""
+    extra = tmp_path / "later.jsonl"
+    first = json.loads((next(corpus.glob("wire_*.jsonl"))).read_text().splitlines()[0])
+    extra.write_text(json.dumps({**first, "url": "https://late.example.org/1", "outlet": "late.example.org"}) + "\n")
+    for store in (linked_runs["expected"], linked_runs["store"]):
+        ingest([str(extra)], store, extract=False)
+    assert _same_export(_export(linked_runs["store"]), _export(linked_runs["expected"]))
+
+
+def test_entities_events_and_clusters_on_spark_match_the_single_machine_linker(spark, small_corpus, tmp_path):
+    expected, _ = _single_machine([str(small_corpus)], tmp_path / "one.db", extract=True)
+    _, store, _ = _linked_on_spark(spark, [str(small_corpus)], tmp_path, extract=True)
+    exported = json.loads(_export(store))
+    assert exported["entities"] and sum(bool(d["events"]) for d in exported["documents"]) >= 3
+    assert _same_export(_export(store), _export(expected))
+    assert sorted(map(sorted, (p.items() for p in store.event_pairs()))) == sorted(map(sorted, (p.items() for p in expected.event_pairs())))
+
+
+def test_loading_links_into_a_store_with_linked_documents_is_refused(linked_runs):
+    with pytest.raises(UsageError, match="already holds linked documents"):
+        sl.load_links(None, str(linked_runs["out"]), linked_runs["expected"])
+
+
+# -- the rules, one by one ---------------------------------------------------------
+
+
+def test_each_document_meets_every_earlier_one_sharing_a_key():
+    members = [((0, 2), "c", 1), ((0, 0), "a", 1), ((1, 0), "d", 2), ((0, 1), "b", 1)]
+    assert list(sl.bucket_predecessors(members)) == [
+        (("b", "a"), 1), (("c", "a"), 1), (("c", "b"), 1), (("d", "a"), 2), (("d", "b"), 2), (("d", "c"), 2)]
+
+
+def test_a_key_held_by_too_many_earlier_documents_tells_nothing(monkeypatch):
+    monkeypatch.setattr(sl, "MAX_DOCS_PER_KEY", 2)
+    members = [((0, i), f"d{i}", 1) for i in range(5)]
+    later = {pair for (pair, _) in sl.bucket_predecessors(members)}
+    assert ("d2", "d0") in later and not any(a in ("d3", "d4") for a, _ in later)
+
+
+def test_identical_texts_meet_the_earliest_documents_with_that_text(monkeypatch):
     monkeypatch.setattr(sl, "MAX_CANDIDATES", 2)
-    members = [((0, i), f"d{i}") for i in range(5)]
-    assert [pair for pair in sl.bucket_pairs(members) if pair[0] == "d4"] == [("d4", "d2"), ("d4", "d3")]
-    monkeypatch.setattr(sl, "MAX_DOCS_PER_KEY", 4)
-    assert list(sl.bucket_pairs(members)) == []
+    members = [((0, i), f"d{i}") for i in range(4)]
+    assert [pair for pair in sl.first_with_same_hash(members) if pair[0] == "d3"] == [("d3", "d0"), ("d3", "d1")]
+
+
+def test_versions_of_one_source_meet_both_ways_round():
+    assert sorted(sl.same_source_pairs(["a", "b"])) == [("a", "b"), ("b", "a")]
+
+
+def test_the_global_pass_gives_the_ids_the_store_gives(tmp_path):
+    docs = [("d1", [{"id": "e1", "name": "Benjamin Netanyahu", "type": "PERSON", "mentions": [None, None]}]),
+            ("d2", [{"id": "e1", "name": "Netanyahu", "type": "PERSON", "mentions": [None]},
+                    {"id": "e2", "name": "Hamas", "type": "ORG", "aliases": ["Islamic Resistance Movement"], "mentions": [None]}])]
+    ids, blocks = sl.global_pass([((0, n), doc_id, entities) for n, (doc_id, entities) in enumerate(docs)])
+    assert ids["d2"]["e1"] == ids["d1"]["e1"] and blocks["d2"][0] == f"ent:{ids['d2']['e1']}"
+    with SQLiteStore(str(tmp_path / "s.db")) as store:
+        from types import SimpleNamespace
+
+        for doc_id, entities in docs:
+            with store.transaction():
+                assert assign_global_ids(store, SimpleNamespace(id=doc_id, entities=entities)) == ids[doc_id]
+
+
+def test_the_entity_index_keeps_the_first_name_and_gathers_aliases():
+    index = EntityIndex()
+    index.put_entity_global("d1", {"name": "Recep Tayyip Erdoğan", "type": "PERSON"}, "g1", ["k1"])
+    index.put_entity_global("d2", {"name": "Erdogan", "type": "PERSON", "aliases": ["Recep Tayyip Erdoğan"]}, "g1", ["k1", "k2"])
+    assert index.entities["g1"] == {"name": "Recep Tayyip Erdoğan", "type": "PERSON", "aliases": ["Erdogan"]}
+    assert index.global_for_keys(["k2", "k3"]) == {"k2": "g1"}
+
+
+def test_connected_components_label_each_vertex_with_the_smallest_of_its_group(spark):
+    sc = spark.sparkContext
+    vertices = sc.parallelize(["a", "b", "c", "d", "e", "f"])
+    edges = sc.parallelize([("e", "d"), ("d", "c"), ("a", "b")])
+    labels, rounds = sl.connected_components(vertices, edges)
+    assert dict(labels.collect()) == {"a": "a", "b": "a", "c": "c", "d": "c", "e": "c", "f": "f"}
+    assert rounds >= 2

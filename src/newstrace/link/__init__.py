@@ -55,15 +55,14 @@ def link(store, full: bool = False) -> LinkReport:
 
 
 def _link_document(store, doc: Document, cache: "_DocumentCache", report: LinkReport) -> None:
-    global_ids = _assign_global_ids(store, doc)
-    text_hash = lt.normalised_hash(doc.text)
-    band_keys = lt.band_keys(lt.shingles(doc.text), "s", *lt.SHINGLE_BANDS) + lt.band_keys(lt.content_stems(doc.text), "w", *lt.WORD_BANDS)
-    entity_keys = _entity_block_keys(doc, global_ids)
+    global_ids = assign_global_ids(store, doc)
+    text_hash, band_keys = text_keys(doc)
+    entity_keys = entity_block_keys(doc.entities, global_ids)
 
     candidates = set(store.ids_with_hash(text_hash)[:MAX_CANDIDATES]) | set(store.version_ids(doc.id))
-    candidates |= {other for other, _ in _top(store.refs_with_keys("lsh_bands", band_keys))}
+    candidates |= {other for other, _ in top_refs(store.refs_with_keys("lsh_bands", band_keys))}
     shared_entities = store.refs_with_keys("block_keys", entity_keys)
-    candidates |= {other for other, count in _top(shared_entities) if count >= MIN_SHARED_ENTITY_KEYS}
+    candidates |= {other for other, count in top_refs(shared_entities) if count >= MIN_SHARED_ENTITY_KEYS}
     candidates.discard(doc.id)
     versions = set(store.version_ids(doc.id))
     for other_id in sorted(candidates):
@@ -82,13 +81,23 @@ def _link_document(store, doc: Document, cache: "_DocumentCache", report: LinkRe
     store.mark_linked(doc.id, text_hash)
 
 
-def _top(counts) -> list[tuple[str, int]]:
+def text_keys(doc: Document) -> tuple[str, list[str]]:
+    """The exact-text hash and the MinHash LSH band keys a document's text is indexed by."""
+    band_keys = lt.band_keys(lt.shingles(doc.text), "s", *lt.SHINGLE_BANDS) + lt.band_keys(lt.content_stems(doc.text), "w", *lt.WORD_BANDS)
+    return lt.normalised_hash(doc.text), band_keys
+
+
+def top_refs(counts) -> list[tuple[str, int]]:
     """The refs sharing the most keys, ties broken by ref for determinism."""
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]
 
 
-def _assign_global_ids(store, doc: Document) -> dict[str, str]:
-    """Give each entity of `doc` its global id, reusing the ids its keys already have."""
+def assign_global_ids(store, doc: Document) -> dict[str, str]:
+    """Give each entity of `doc` its global id, reusing the ids its keys already have.
+
+    `store` needs only `global_for_keys` and `put_entity_global`: a store, or
+    `link.entities.EntityIndex` where the keys are kept in memory.
+    """
     global_ids = {}
     for entity in doc.entities:
         keys = global_entities.entity_keys(entity)
@@ -104,9 +113,15 @@ def _assign_global_ids(store, doc: Document) -> dict[str, str]:
     return global_ids
 
 
-def _entity_block_keys(doc: Document, global_ids: dict[str, str]) -> list[str]:
-    ranked = sorted(doc.entities, key=lambda e: (-len(e.get("mentions") or []), e["id"]))
-    return [f"ent:{global_ids[e['id']]}" for e in ranked[:ENTITY_KEYS_PER_DOC] if e["id"] in global_ids]
+def block_entities(entities: list[dict]) -> list[str]:
+    """Ids of the entities a document is blocked by: its most mentioned ones."""
+    ranked = sorted(entities, key=lambda e: (-len(e.get("mentions") or []), e["id"]))
+    return [e["id"] for e in ranked[:ENTITY_KEYS_PER_DOC]]
+
+
+def entity_block_keys(entities: list[dict], global_ids: dict[str, str]) -> list[str]:
+    """Blocking keys from the global ids of a document's most mentioned entities (repeats kept: they count twice)."""
+    return [f"ent:{global_ids[e]}" for e in block_entities(entities) if e in global_ids]
 
 
 def _link_events(store, doc: Document, global_ids: dict[str, str], report: LinkReport) -> None:
@@ -114,24 +129,24 @@ def _link_events(store, doc: Document, global_ids: dict[str, str], report: LinkR
     for event in doc.events:
         view = event_view(doc, event, global_ids)
         keys = blocking_keys(view)
-        for ref, _ in _top(store.refs_with_keys("event_keys", keys)):
+        for ref, _ in top_refs(store.refs_with_keys("event_keys", keys)):
             other_doc_id = ref.split(":", 1)[0]
             data = store.event_view_data(ref)
             if other_doc_id == doc.id or data is None:
                 continue
             linked = store.linked_pair(doc.id, other_doc_id) is not None
-            decision = compare_events(view, _view_from_json(data), docs_linked=linked)
+            decision = compare_events(view, view_from_json(data), docs_linked=linked)
             store.put_event_pair(view.ref, ref, decision.same, decision.slot, decision.reason)
             report.event_pairs += 1
         store.add_keys("event_keys", view.ref, keys or [f"self|{view.ref}"])
-        store.put_event_view(view.ref, _view_to_json(view))
+        store.put_event_view(view.ref, view_to_json(view))
 
 
-def _view_to_json(view: EventView) -> dict:
+def view_to_json(view: EventView) -> dict:
     return {k: sorted(v) if isinstance(v, set) else v for k, v in asdict(view).items()}
 
 
-def _view_from_json(data: dict) -> EventView:
+def view_from_json(data: dict) -> EventView:
     """An EventView back from its stored form; set-valued fields become sets again."""
     known = {f.name: f for f in fields(EventView)}
     values = {}

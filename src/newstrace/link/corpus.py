@@ -1,7 +1,11 @@
 """The corpus view rebuilt from pairwise decisions: stories, event clusters, conflicts.
 
 Connected components over stored links and same-event pairs: linear in the
-number of links, so it runs after every incremental link.
+number of links, so it runs after every incremental link. The records
+themselves come from pure functions over small per-document summaries
+(`story_record`, `event_summary`, `cluster_record`, `cluster_conflicts`), so
+the Spark linker (`newstrace.spark.link`) builds the very same records in its
+executors.
 """
 from __future__ import annotations
 
@@ -15,10 +19,13 @@ STORY_LABEL_ENTITIES = 3
 
 def rebuild_corpus(store) -> None:
     store.replace_stories(build_stories(store))
-    clusters, records = build_event_clusters(store)
+    clusters, records, conflicts = build_event_clusters(store)
     store.replace_event_clusters(clusters)
     store.replace_corpus_records("event_clusters", records)
-    store.replace_corpus_records("conflicts", build_conflicts(store, records))
+    store.replace_corpus_records("conflicts", conflicts)
+
+
+# -- stories ------------------------------------------------------------------
 
 
 def build_stories(store) -> list[dict]:
@@ -28,82 +35,105 @@ def build_stories(store) -> list[dict]:
         uf.add(doc_id)
     for a, b, _ in store.all_links():
         uf.union(a, b)
-    meta = {row["id"]: (row["published"], row["title"], row["seq"]) for row in store.document_meta()}
+    meta = {row["id"]: (row["published"], row["seq"], row["title"]) for row in store.document_meta()}
     stories = []
     for group in uf.groups():
         group = [d for d in group if d in meta]
-        if not group:
-            continue
-        first = min(group, key=lambda d: (meta[d][0] or "9999", meta[d][2]))
-        stories.append({"id": "s" + first[:12], "label": meta[first][1] or _story_label(store, first),
-                        "documents": group, "first_reported": first})
+        if group:
+            stories.append(story_record(group, meta, lambda doc_id: story_label(store.get_document(doc_id))))
     return stories
 
 
-def _story_label(store, doc_id: str) -> str:
+def story_record(group: list[str], meta: dict, label_of) -> dict:
+    """The story of a sorted group of document ids.
+
+    `meta` maps each id to (published, ingest order, title); the first report is
+    the earliest published, then the first ingested. An untitled first report
+    is labelled by `label_of(doc_id)`.
+    """
+    first = min(group, key=lambda d: (meta[d][0] or "9999", meta[d][1]))
+    return {"id": "s" + first[:12], "label": meta[first][2] or label_of(first), "documents": group, "first_reported": first}
+
+
+def story_label(doc) -> str:
     """For an untitled first report: its most mentioned entities."""
-    doc = store.get_document(doc_id)
     ranked = sorted(doc.entities, key=lambda e: (-len(e.get("mentions") or []), e["id"])) if doc else []
     names = [e["name"] for e in ranked[:STORY_LABEL_ENTITIES]]
     return ", ".join(names) if names else "untitled story"
 
 
-def build_event_clusters(store) -> tuple[dict[str, str], list[dict]]:
-    """Cluster ids for every event mention, and records for clusters told by several documents."""
+# -- event clusters and conflicts -------------------------------------------------
+
+
+def build_event_clusters(store) -> tuple[dict[str, str], list[dict], list[dict]]:
+    """Cluster ids for every event mention; records and conflicts for clusters told by several documents."""
     uf = UnionFind()
     for ref in store.all_event_refs():
         uf.add(ref)
     for pair in store.event_pairs(same=True):
         uf.union(pair["a"], pair["b"])
-    clusters, records = {}, []
+    clusters, records, conflicts = {}, [], []
     for group in uf.groups():
-        cluster_id = "c" + hashlib.sha1(group[0].encode()).hexdigest()[:12]
+        cluster_id = cluster_id_of(group)
         for ref in group:
             clusters[ref] = cluster_id
         if len({ref.split(":", 1)[0] for ref in group}) > 1:
-            records.append(_cluster_record(store, cluster_id, group))
-    return clusters, records
+            summaries = [s for s in (_stored_summary(store, ref) for ref in group) if s]
+            record = cluster_record(cluster_id, summaries)
+            records.append(record)
+            conflicts += cluster_conflicts(record, summaries)
+    return clusters, records, conflicts
 
 
-def _cluster_record(store, cluster_id: str, refs: list[str]) -> dict:
-    events = []
-    for ref in refs:
-        doc_id, event_id = ref.split(":", 1)
-        doc = store.get_document(doc_id)
-        event = next((e for e in doc.events if e["id"] == event_id), None) if doc else None
-        if event:
-            events.append((doc, event))
-    dates = Counter(e["date"] for _, e in events if e.get("date"))
-    places = Counter((e.get("place") or {}).get("text") for _, e in events if e.get("place"))
-    types = Counter(e["type"] for _, e in events)
+def cluster_id_of(group: list[str]) -> str:
+    """A cluster's id, from the smallest of its sorted event refs."""
+    return "c" + hashlib.sha1(group[0].encode()).hexdigest()[:12]
+
+
+def _stored_summary(store, ref: str) -> dict | None:
+    doc_id, event_id = ref.split(":", 1)
+    doc = store.get_document(doc_id)
+    event = next((e for e in doc.events if e["id"] == event_id), None) if doc else None
+    return event_summary(doc, event) if event else None
+
+
+def event_summary(doc, event: dict) -> dict:
+    """What a cluster record and its conflicts need of one event mention."""
+    return {
+        "doc": doc.id, "event": event["id"], "type": event["type"], "date": event.get("date"),
+        "places": [event["place"].get("text")] if event.get("place") else [],
+        "figures": [{"counts": f["counts"], "doc": doc.id, "figure": f["id"], "value": f["value"],
+                     "source": _figure_source(doc, f), "published": doc.published} for f in figures_of_event(doc, event)],
+    }
+
+
+def cluster_record(cluster_id: str, summaries: list[dict]) -> dict:
+    """The record of one cluster, from the summaries of its events in ref order."""
+    dates = Counter(s["date"] for s in summaries if s["date"])
+    places = Counter(place for s in summaries for place in s["places"])
+    types = Counter(s["type"] for s in summaries)
     return {
         "id": cluster_id,
         "type": types.most_common(1)[0][0] if types else None,
-        "events": [{"doc": doc.id, "event": event["id"]} for doc, event in events],
+        "events": [{"doc": s["doc"], "event": s["event"]} for s in summaries],
         "date": dates.most_common(1)[0][0] if dates else None,
         "place": places.most_common(1)[0][0] if places else None,
     }
 
 
-def build_conflicts(store, clusters: list[dict]) -> list[dict]:
+def cluster_conflicts(cluster: dict, summaries: list[dict]) -> list[dict]:
     """Figures for the same count of the same event that differ between documents."""
+    by_count: dict[str, list[dict]] = defaultdict(list)
+    for summary in summaries:
+        for figure in summary["figures"]:
+            by_count[figure["counts"]].append({k: figure[k] for k in ("doc", "figure", "value", "source", "published")})
     conflicts = []
-    for cluster in clusters:
-        by_count: dict[str, list[dict]] = defaultdict(list)
-        for ref in cluster["events"]:
-            doc = store.get_document(ref["doc"])
-            event = next(e for e in doc.events if e["id"] == ref["event"])
-            for figure in figures_of_event(doc, event):
-                by_count[figure["counts"]].append({
-                    "doc": doc.id, "figure": figure["id"], "value": figure["value"],
-                    "source": _figure_source(doc, figure), "published": doc.published,
-                })
-        for counts, figures in sorted(by_count.items()):
-            if len({f["doc"] for f in figures}) > 1 and len({f["value"] for f in figures}) > 1:
-                first = min(figures, key=lambda f: f["published"] or "9999")
-                conflicts.append({"id": f"{cluster['id']}:{counts}", "event_cluster": cluster["id"], "counts": counts,
-                                  "figures": sorted(figures, key=lambda f: (f["published"] or "9999", f["doc"])),
-                                  "first_reported": first["doc"]})
+    for counts, figures in sorted(by_count.items()):
+        if len({f["doc"] for f in figures}) > 1 and len({f["value"] for f in figures}) > 1:
+            first = min(figures, key=lambda f: f["published"] or "9999")
+            conflicts.append({"id": f"{cluster['id']}:{counts}", "event_cluster": cluster["id"], "counts": counts,
+                              "figures": sorted(figures, key=lambda f: (f["published"] or "9999", f["doc"])),
+                              "first_reported": first["doc"]})
     return conflicts
 
 

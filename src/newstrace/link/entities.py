@@ -67,3 +67,32 @@ def resolve(entity: dict, known: dict[str, str], surnames: dict[str, set[str]]) 
     if short and len(surnames.get(short, ())) == 1:
         return next(iter(surnames[short])), keys
     return new_global_id(keys[0]), keys
+
+
+class EntityIndex:
+    """The store's entity keys and global entities, kept in memory.
+
+    `link.assign_global_ids` gives ids in ingest order, each new entity meeting
+    the keys earlier ones left; the Spark linker makes that one pass on its
+    driver over the entities alone (no text), against this index. It keeps
+    what the store's `global_for_keys` / `put_entity_global` keep: the first
+    id a key gets stays its id, and a global entity keeps its first name and
+    type and gathers the other names as aliases, in the order they come.
+    """
+
+    def __init__(self):
+        self.keys: dict[str, str] = {}
+        self.entities: dict[str, dict] = {}
+
+    def global_for_keys(self, keys: list[str]) -> dict[str, str]:
+        return {key: self.keys[key] for key in keys if key in self.keys}
+
+    def put_entity_global(self, doc_id: str, entity: dict, global_id: str, keys: list[str]) -> None:
+        for key in keys:
+            self.keys.setdefault(key, global_id)
+        names = [entity["name"], *entity.get("aliases", [])]
+        known = self.entities.get(global_id)
+        if known is None:
+            self.entities[global_id] = {"name": entity["name"], "type": entity["type"], "aliases": names[1:]}
+            return
+        known["aliases"] += [n for n in names if n != known["name"] and n not in known["aliases"]]

@@ -1,95 +1,409 @@
-"""Linking on Spark: the single-machine linker's decisions over a `newstrace spark` output.
+"""Linking on Spark: the single-machine linker's decisions, made on the cluster.
 
-MinHash band keys are computed in the executors, LSH banding is a groupBy on
-the band key, never a cross join, and every candidate pair is decided by the
-same `link.copies.compare` the single-machine linker calls.
+`link(store)` walks the documents in ingest order; each one meets the index
+entries of the documents before it (MinHash LSH bands, the exact-text hash,
+entity blocking keys, event blocking keys), takes at most `MAX_CANDIDATES`
+of them per index (those sharing the most keys), and a key held by more than
+`MAX_DOCS_PER_KEY` earlier documents tells nothing. Every one of those rules
+is a property of (key, earlier documents), so Spark reproduces them with a
+groupBy on the key, never a cross join:
+
+    executors  doc -> band keys, text hash, source key, entities, events
+    groupBy    key -> its documents in ingest order -> (later, earlier, 1)
+               summed per pair, the top MAX_CANDIDATES per document kept
+    executors  each candidate pair decided by `link.copies.compare`
+    driver     global entity ids, one pass in ingest order over the
+               entities alone (`link.assign_global_ids` on `EntityIndex`)
+    executors  event views with global ids; groupBy on event blocking keys;
+               each candidate pair decided by `link.events.compare_events`
+    iterative  connected components (min-label propagation over joins) ->
+    joins      stories and event clusters, whose records come from the
+               functions `link.corpus` uses on one machine
+
+Everything is written under `OUT/links/` as Parquet. `load_links` puts it in
+a store exactly as `link(store)` would have left it (indexes included, so a
+later `ingest` links incrementally against it). The global-id pass is the
+one step on the driver: it holds one entry per distinct entity key, no text.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from operator import add
 from pathlib import Path
+from types import SimpleNamespace
 
+from newstrace.errors import UsageError
+from newstrace.link import (
+    MAX_CANDIDATES, MIN_SHARED_ENTITY_KEYS, LinkReport, assign_global_ids, block_entities, entity_block_keys,
+    text_keys, top_refs, view_from_json, view_to_json,
+)
+from newstrace.link.copies import compare
+from newstrace.link.corpus import cluster_conflicts, cluster_id_of, cluster_record, event_summary, story_label, story_record
+from newstrace.link.entities import EntityIndex
+from newstrace.link.events import blocking_keys, compare_events, event_view
 from newstrace.model import Document
-from newstrace.spark import DOCUMENTS, _row_schema
+from newstrace.spark import DOCUMENTS
+from newstrace.store import document_key
+from newstrace.store.links import MAX_DOCS_PER_KEY, ordered_pair
 
-# -- copies at scale ------------------------------------------------------------
+LINKS = "links"
+REPORT = "report.json"
+#: Rows put in the store per transaction when loading.
+LOAD_BATCH = 500
+#: Cut the lineage of the label-propagation loop every this many rounds.
+CHECKPOINT_EVERY = 5
 
-#: Candidates per document from one bucket: its nearest predecessors in ingest order.
-MAX_CANDIDATES = 50
-#: Buckets holding more documents than this are stop keys and give no pairs, as in the store's index.
-MAX_DOCS_PER_KEY = 200
-COPY_LINKS = "copy_links"
+
+@dataclass
+class SparkLinkReport:
+    """What one linking run on Spark found, as `link`'s LinkReport counts it, and where the time went."""
+
+    documents: int = 0
+    pairs_compared: int = 0
+    links: dict[str, int] = field(default_factory=dict)
+    event_pairs: int = 0
+    stories: int = 0
+    event_clusters: int = 0
+    component_rounds: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_link_report(self) -> LinkReport:
+        return LinkReport(self.documents, self.pairs_compared, dict(self.links), self.event_pairs)
 
 
-def copy_links(spark, out_dir: str):
-    """Copy links (exact_copy, near_copy, rewrite, version) over a run's documents, as an RDD of dicts.
+# -- the run --------------------------------------------------------------------
 
-    The same decisions as the single-machine linker, without its store:
-    MinHash band keys (and the exact-text hash and the source key) are
-    computed in the executors; LSH banding is a groupBy on the key, so only
-    documents sharing a bucket are ever paired, never a cross join; each
-    candidate pair is verified with `link.copies.compare(later, earlier)`.
-    Same-story links, which need global entities, are left to `link`.
+
+def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
+    """Link the documents of a `newstrace spark` output; write the result to `out_dir/links`."""
+    report, clock = SparkLinkReport(), _Clock()
+    sc = spark.sparkContext
+    docs = _documents(spark, out_dir).persist()  # (id, (order, data))
+    features = docs.map(lambda kv: doc_features(kv[0], *kv[1])).persist()
+    report.documents = features.count()
+    clock.lap(report, "features")
+
+    in_order = features.map(lambda f: (f["order"], (f["id"], f["entities"]))).sortByKey().toLocalIterator()
+    global_ids, blocks = global_pass((order, doc_id, entities) for order, (doc_id, entities) in in_order)
+    id_rows = sc.parallelize([(doc_id, (global_ids[doc_id], blocks[doc_id])) for doc_id in global_ids], max(1, sc.defaultParallelism))
+    clock.lap(report, "global_ids")
+
+    links = copy_and_story_links(features, docs, id_rows, report).persist()
+    clock.lap(report, "document_links")
+
+    views = docs.leftOuterJoin(id_rows).flatMap(lambda kv: event_rows(kv[0], kv[1][0][0], kv[1][0][1], (kv[1][1] or ({}, []))[0])).persist()
+    event_pairs = event_pair_rows(views, links).persist()
+    report.event_pairs = event_pairs.count()
+    clock.lap(report, "event_pairs")
+
+    stories, story_rounds = story_records(features, links)
+    clusters, records, conflicts, cluster_rounds = cluster_rows(views, event_pairs)
+    report.component_rounds = {"stories": story_rounds, "event_clusters": cluster_rounds}
+
+    target = Path(out_dir) / LINKS
+    doc_rows = features.map(lambda f: (f["id"], (f["order"], f["hash"], f["bands"]))).join(id_rows).map(
+        lambda kv: (kv[0], *kv[1][0][0], kv[1][0][1], json.dumps(kv[1][0][2]), json.dumps(kv[1][1][1])))
+    _write(spark, target / "documents", doc_rows, "id string, file_index int, item_index int, text_hash string, bands string, blocks string")
+    _write(spark, target / "links", links.map(lambda kv: kv[1][1]),
+           "a string, b string, kind string, score double, original string, evidence string, reason string")
+    _write(spark, target / "event_views", views.map(lambda v: (v["ref"], v["order"][0], v["order"][1], v["order"][2], json.dumps(v["keys"]), json.dumps(v["view"], ensure_ascii=False))),
+           "ref string, file_index int, item_index int, event_index int, keys string, data string")
+    _write(spark, target / "event_pairs", event_pairs, "a string, b string, same boolean, slot string, reason string")
+    report.stories = _write(spark, target / "stories", stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]))),
+                            "id string, label string, first_reported string, documents string")
+    report.event_clusters = _write(spark, target / "event_clusters", clusters, "ref string, cluster string")
+    _write(spark, target / "corpus_records", records.map(lambda r: ("event_clusters", r["id"], json.dumps(r, ensure_ascii=False))).union(
+        conflicts.map(lambda r: ("conflicts", r["id"], json.dumps(r, ensure_ascii=False)))), "kind string, id string, data string")
+    clock.lap(report, "components_and_writing")
+    for rdd in (docs, features, links, views, event_pairs):
+        rdd.unpersist()
+    report.links = _link_counts(spark, target / "links")
+    (target / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _documents(spark, out_dir: str):
+    """(id, ((file_index, item_index), data)) for each document, at its first place in ingest order."""
+    frame = spark.read.parquet(str(Path(out_dir) / DOCUMENTS)).select("file_index", "item_index", "id", "data")
+    return frame.rdd.map(lambda r: (r["id"], ((r["file_index"], r["item_index"]), r["data"]))).reduceByKey(min)
+
+
+def doc_features(doc_id: str, order: tuple[int, int], data: str) -> dict:
+    """What linking needs of one document besides its text: keys, entities, story metadata."""
+    doc = Document.from_dict(json.loads(data))
+    text_hash, bands = text_keys(doc)
+    entities = [{k: e[k] for k in ("id", "name", "type", "aliases") if k in e} for e in doc.entities]
+    for compact, full in zip(entities, doc.entities):
+        compact["mentions"] = [None] * len(full.get("mentions") or [])  # only the count ranks blocking entities
+    return {"id": doc_id, "order": tuple(order), "hash": text_hash, "bands": bands, "source": document_key(doc),
+            "published": doc.published, "title": doc.title, "label": None if doc.title else story_label(doc),
+            "entities": entities}
+
+
+def global_pass(rows: Iterable[tuple]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """Global entity ids and entity blocking keys of every document, in one pass in ingest order."""
+    index, global_ids, blocks = EntityIndex(), {}, {}
+    for _, doc_id, entities in rows:
+        ids = assign_global_ids(index, SimpleNamespace(id=doc_id, entities=entities))
+        global_ids[doc_id], blocks[doc_id] = ids, entity_block_keys(entities, ids)
+    return global_ids, blocks
+
+
+# -- candidates: a groupBy on keys ---------------------------------------------------
+
+
+def keyed(rows, keys_of) -> object:
+    """(key, (order, ref, times the ref gives the key)) for every key of every row."""
+    return rows.flatMap(lambda row: [(key, (row[0], row[1], times)) for key, times in Counter(keys_of(row)).items()])
+
+
+def bucket_predecessors(members: list[tuple]) -> Iterator[tuple[tuple[str, str], int]]:
+    """((later, earlier), times) for the refs sharing one key, as the store's index answers them.
+
+    A ref meets every earlier ref holding the key, unless more than
+    MAX_DOCS_PER_KEY of them do: then the key is too common and tells nothing.
     """
-    from pyspark.sql.types import StructType
-
-    schema = StructType([f for f in _row_schema().fields if f.name in {"file_index", "item_index", "id", "data", "month"}])
-    frame = spark.read.schema(schema).parquet(str(Path(out_dir) / DOCUMENTS))
-    # A document read twice is linked once, at its first place in ingest order.
-    docs = frame.rdd.map(lambda r: (r["id"], ((r["file_index"], r["item_index"]), r["data"]))).reduceByKey(min)
-    buckets = docs.flatMap(lambda kv: [(key, (kv[1][0], kv[0])) for key in candidate_keys(kv[1][1])]).groupByKey()
-    pairs = buckets.flatMap(lambda kv: bucket_pairs(list(kv[1]))).distinct()
-    texts = docs.mapValues(lambda v: v[1])
-    both = pairs.join(texts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts)
-    return both.flatMap(lambda kv: verify_pair(kv[1][0][1], kv[1][1]))
+    ordered = sorted(members)
+    for n, (_, ref, times) in enumerate(ordered[: MAX_DOCS_PER_KEY + 1]):
+        for _, earlier, _ in ordered[:n]:
+            yield (ref, earlier), times
 
 
-def write_copy_links(spark, out_dir: str) -> int:
-    """Write `copy_links` to `out_dir/copy_links` as Parquet; returns how many."""
-    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+def shared_key_counts(keyed_rows):
+    """((later, earlier), keys shared) over one index."""
+    return keyed_rows.groupByKey().flatMap(lambda kv: bucket_predecessors(list(kv[1]))).reduceByKey(add)
 
-    names = ("a", "b", "kind", "original", "evidence", "reason")
-    schema = StructType([StructField(n, StringType(), n == "original") for n in names] + [StructField("score", DoubleType(), False)])
-    rows = copy_links(spark, out_dir).map(lambda link: tuple(
-        json.dumps(link[n]) if n == "evidence" else link[n] for n in names) + (float(link["score"]),))
+
+def top_candidates(counts, at_least: int = 1):
+    """(later, earlier) for the MAX_CANDIDATES earlier refs sharing most keys with each later one."""
+    per_ref = counts.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
+    return per_ref.flatMap(lambda kv: [(kv[0], other) for other, count in top_refs(dict(kv[1])) if count >= at_least])
+
+
+def first_with_same_hash(members: list[tuple]) -> Iterator[tuple[str, str]]:
+    """(later, earlier) for the earliest MAX_CANDIDATES documents with the same text, as `ids_with_hash` lists them."""
+    ordered = sorted(members)
+    for n, (_, doc_id) in enumerate(ordered):
+        for _, earlier in ordered[: min(n, MAX_CANDIDATES)]:
+            yield doc_id, earlier
+
+
+def same_source_pairs(members: list[str]) -> Iterator[tuple[str, str]]:
+    """Both ways round, every pair of versions of one source."""
+    return ((a, b) for a in members for b in members if a != b)
+
+
+def copy_and_story_links(features, docs, id_rows, report: SparkLinkReport):
+    """((a, b), (turn order, link row)) for every document link, as `put_link` stores it."""
+    bands = keyed(features.map(lambda f: (f["order"], f["id"], f["bands"])), lambda row: row[2])
+    entity_rows = features.map(lambda f: (f["id"], f["order"])).join(id_rows).map(lambda kv: (kv[1][0], kv[0], kv[1][1][1]))
+    entity_counts = shared_key_counts(keyed(entity_rows, lambda row: row[2])).persist()
+    candidates = (
+        top_candidates(shared_key_counts(bands))
+        .union(top_candidates(entity_counts, MIN_SHARED_ENTITY_KEYS))
+        .union(features.map(lambda f: (f["hash"], (f["order"], f["id"]))).groupByKey().flatMap(lambda kv: first_with_same_hash(list(kv[1]))))
+        .union(features.map(lambda f: (f["source"], f["id"])).groupByKey().flatMap(lambda kv: same_source_pairs(list(kv[1]))))
+        .distinct()
+    )
+    with_counts = candidates.map(lambda pair: (pair, 0)).leftOuterJoin(entity_counts).map(lambda kv: (kv[0], kv[1][1] or 0))
+    turns = with_counts.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(docs)  # (turn, ((other, shared), (order, data)))
+    both = turns.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(docs)  # (other, ((turn, shared, (order, data)), (o, data)))
+    decided = both.map(lambda kv: decide(kv[1][0][0], kv[1][0][2], kv[0], kv[1][1][1], kv[1][0][1])).persist()
+    report.pairs_compared = decided.count()
+    entity_counts.unpersist()
+    links = decided.filter(lambda row: row is not None).reduceByKey(lambda x, y: max(x, y, key=lambda r: r[0]))
+    decided.unpersist()
+    return links
+
+
+def decide(turn_id: str, turn: tuple, other_id: str, other_data: str, shared_entities: int):
+    """The link `link(store)` writes when `turn_id`'s turn compares it with `other_id`, keyed by the sorted pair."""
+    order, data = turn
+    doc, other = Document.from_dict(json.loads(data)), Document.from_dict(json.loads(other_data))
+    decision = compare(doc, other, shared_entities=shared_entities, same_source=document_key(doc) == document_key(other))
+    if not decision:
+        return None
+    link = decision.as_link(other_id)
+    a, b, evidence = ordered_pair(turn_id, other_id, link["evidence"])
+    row = (a, b, link["kind"], float(link["score"]), link["original"], json.dumps(evidence), link["reason"])
+    return (a, b), (tuple(order), row)
+
+
+# -- events ---------------------------------------------------------------------------
+
+
+def event_rows(doc_id: str, order: tuple, data: str, global_ids: dict[str, str]) -> list[dict]:
+    """One row per event mention: its view with global ids, its blocking keys, its cluster summary."""
+    doc = Document.from_dict(json.loads(data))
+    rows = []
+    for index, event in enumerate(doc.events):
+        view = event_view(doc, event, global_ids)
+        rows.append({"ref": view.ref, "doc": doc_id, "order": (*order, index), "keys": blocking_keys(view),
+                     "view": view_to_json(view), "summary": event_summary(doc, event)})
+    return rows
+
+
+def event_pair_rows(views, links):
+    """(a, b, same, slot, reason) for every pair of event mentions `link` compares."""
+    counts = shared_key_counts(keyed(views.map(lambda v: (v["order"], v["ref"], v["keys"])), lambda row: row[2]))
+    pairs = top_candidates(counts).filter(lambda pair: pair[0].split(":", 1)[0] != pair[1].split(":", 1)[0])
+    linked = links.map(lambda kv: (kv[0], True))
+    by_docs = pairs.map(lambda p: (tuple(sorted((p[0].split(":", 1)[0], p[1].split(":", 1)[0]))), p))
+    with_linked = by_docs.leftOuterJoin(linked).map(lambda kv: (kv[1][0], bool(kv[1][1])))
+    data = views.map(lambda v: (v["ref"], v["view"]))
+    first = with_linked.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(data)  # (ref, ((other, linked), view))
+    both = first.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1], kv[1][0][1]))).join(data)  # (other, ((ref, view, linked), other view))
+    return both.map(lambda kv: decide_events(kv[1][0][1], kv[1][1], kv[1][0][2]))
+
+
+def decide_events(view: dict, other: dict, docs_linked: bool) -> tuple:
+    decision = compare_events(view_from_json(view), view_from_json(other), docs_linked=docs_linked)
+    a, b = sorted((view["ref"], other["ref"]))
+    return a, b, decision.same, decision.slot, decision.reason
+
+
+# -- connected components -------------------------------------------------------------
+
+
+def connected_components(vertices, edges) -> tuple[object, int]:
+    """(vertex, smallest vertex of its component), by min-label propagation over joins; and the rounds taken.
+
+    Each round every vertex takes the smallest label among itself and its
+    neighbours; rounds grow with the widest component's diameter, which for
+    stories and event clusters stays small. Vertices without edges are
+    their own component and skip the loop.
+    """
+    adjacency = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).persist()
+    labels = adjacency.keys().distinct().map(lambda v: (v, v)).persist()
+    rounds = 0
+    while True:
+        rounds += 1
+        proposals = adjacency.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
+        updated = labels.union(proposals).reduceByKey(min).persist()
+        if rounds % CHECKPOINT_EVERY == 0:
+            updated.localCheckpoint()
+        changed = updated.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
+        labels = updated
+        if not changed:
+            break
+    adjacency.unpersist()
+    alone = vertices.map(lambda v: (v, None)).subtractByKey(labels).map(lambda kv: (kv[0], kv[0]))
+    return labels.union(alone), rounds
+
+
+def story_records(features, links) -> tuple[object, int]:
+    """One story per connected group of documents, each built by `link.corpus.story_record`."""
+    components, rounds = connected_components(features.map(lambda f: f["id"]), links.keys())
+    meta = features.map(lambda f: (f["id"], (f["published"], tuple(f["order"]), f["title"], f["label"])))
+    groups = components.join(meta).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey()
+    return groups.map(lambda kv: _story(dict(kv[1]))), rounds
+
+
+def _story(meta: dict) -> dict:
+    return story_record(sorted(meta), meta, lambda doc_id: meta[doc_id][3])
+
+
+def cluster_rows(views, event_pairs) -> tuple:
+    """(ref, cluster) for every event mention; records and conflicts for clusters told by several documents."""
+    same = event_pairs.filter(lambda p: p[2]).map(lambda p: (p[0], p[1]))
+    components, rounds = connected_components(views.map(lambda v: v["ref"]), same)
+    groups = components.join(views.map(lambda v: (v["ref"], v["summary"]))).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey()
+    clusters = groups.map(lambda kv: sorted(kv[1])).persist()
+    cluster_of = clusters.flatMap(lambda group: [(ref, cluster_id_of([r for r, _ in group])) for ref, _ in group])
+    several = clusters.filter(lambda group: len({ref.split(":", 1)[0] for ref, _ in group}) > 1)
+    records = several.map(lambda group: (cluster_record(cluster_id_of([r for r, _ in group]), [s for _, s in group]), [s for _, s in group])).persist()
+    return cluster_of, records.map(lambda rs: rs[0]), records.flatMap(lambda rs: cluster_conflicts(*rs)), rounds
+
+
+# -- writing and loading -----------------------------------------------------------------
+
+
+def _write(spark, path: Path, rows, schema: str) -> int:
+    """Write rows as one Parquet table; returns how many."""
     frame = spark.createDataFrame(rows, schema).persist()
     try:
-        frame.write.mode("overwrite").parquet(str(Path(out_dir) / COPY_LINKS))
+        frame.write.mode("overwrite").parquet(str(path))
         return frame.count()
     finally:
         frame.unpersist()
 
 
-def candidate_keys(data: str) -> list[str]:
-    """The keys the single-machine linker indexes a document's text by: LSH bands, text hash, source."""
-    from newstrace.link import text as lt
-    from newstrace.store import document_key
-
-    doc = Document.from_dict(json.loads(data))
-    keys = lt.band_keys(lt.shingles(doc.text), "s", *lt.SHINGLE_BANDS) + lt.band_keys(lt.content_stems(doc.text), "w", *lt.WORD_BANDS)
-    return keys + [f"hash:{lt.normalised_hash(doc.text)}", f"source:{document_key(doc)}"]
+def _link_counts(spark, path: Path) -> dict[str, int]:
+    return {row["kind"]: row["count"] for row in spark.read.parquet(str(path)).groupBy("kind").count().orderBy("kind").collect()}
 
 
-def bucket_pairs(members: list[tuple[tuple[int, int], str]]) -> Iterator[tuple[str, str]]:
-    """(later id, earlier id) for the documents of one bucket, each with its nearest predecessors."""
-    if len(members) > MAX_DOCS_PER_KEY:
-        return
-    ordered = sorted(members)
-    for n, (_, later) in enumerate(ordered):
-        for _, earlier in ordered[max(0, n - MAX_CANDIDATES):n]:
-            yield later, earlier
+class _Clock:
+    def __init__(self):
+        self.started = time.perf_counter()
+
+    def lap(self, report: SparkLinkReport, name: str) -> None:
+        now = time.perf_counter()
+        report.seconds[name] = round(now - self.started, 3)
+        self.started = now
 
 
-def verify_pair(later_data: str, earlier_data: str) -> list[dict]:
-    """The copy link between two documents, if `compare` finds one; `a`, `b` sorted as the store keeps them."""
-    from newstrace.link.copies import COPY_KINDS, compare
-    from newstrace.store import document_key
+def has_links(out_dir: str) -> bool:
+    """True when `link_on_spark` has written its tables under `out_dir`."""
+    return (Path(out_dir) / LINKS / REPORT).is_file()
 
-    later, earlier = (Document.from_dict(json.loads(d)) for d in (later_data, earlier_data))
-    decision = compare(later, earlier, same_source=document_key(later) == document_key(earlier))
-    if decision is None or decision.kind not in COPY_KINDS:
-        return []
-    a, b = sorted((later.id, earlier.id))
-    return [{"a": a, "b": b, "kind": decision.kind, "score": decision.score, "original": decision.original,
-             "evidence": decision.evidence, "reason": decision.reason}]
+
+def load_links(spark, out_dir: str, store) -> LinkReport:
+    """Put what `link_on_spark` wrote into `store`, as `link(store)` would have left it.
+
+    The store must hold no linked document yet (the Spark run knew nothing of
+    them); the documents themselves must already be in it.
+    """
+    if next(iter(store.linked_ids()), None) is not None:
+        raise UsageError(out_dir, "the store already holds linked documents, which this Spark run did not see",
+                         "import into a new store, or import with --no-link and run `newstrace link`")
+    target = Path(out_dir) / LINKS
+    read = lambda name, *order: spark.read.parquet(str(target / name)).orderBy(*order).toLocalIterator()  # noqa: E731
+    for batch in _batches(read("documents", "file_index", "item_index"), LOAD_BATCH):
+        with store.transaction():
+            for row in batch:
+                doc = store.get_document(row["id"])
+                assign_global_ids(store, doc)
+                store.add_keys("lsh_bands", row["id"], json.loads(row["bands"]))
+                store.add_keys("block_keys", row["id"], json.loads(row["blocks"]))
+                store.mark_linked(row["id"], row["text_hash"])
+    for batch in _batches(read("event_views", "file_index", "item_index", "event_index"), LOAD_BATCH):
+        with store.transaction():
+            for row in batch:
+                store.add_keys("event_keys", row["ref"], json.loads(row["keys"]) or [f"self|{row['ref']}"])
+                store.put_event_view(row["ref"], json.loads(row["data"]))
+    for batch in _batches(read("links", "a", "b"), LOAD_BATCH):
+        with store.transaction():
+            for row in batch:
+                store.put_link(row["a"], row["b"], {"kind": row["kind"], "score": row["score"], "original": row["original"],
+                                                     "evidence": json.loads(row["evidence"]), "reason": row["reason"]})
+    for batch in _batches(read("event_pairs", "a", "b"), LOAD_BATCH):
+        with store.transaction():
+            for row in batch:
+                store.put_event_pair(row["a"], row["b"], row["same"], row["slot"], row["reason"])
+    with store.transaction():
+        store.replace_stories([{"id": r["id"], "label": r["label"], "first_reported": r["first_reported"],
+                                "documents": json.loads(r["documents"])} for r in read("stories", "id")])
+        store.replace_event_clusters({r["ref"]: r["cluster"] for r in read("event_clusters", "ref")})
+        records: dict[str, list] = {"event_clusters": [], "conflicts": []}
+        for r in read("corpus_records", "kind", "id"):
+            records[r["kind"]].append(json.loads(r["data"]))
+        for kind, rows in records.items():
+            store.replace_corpus_records(kind, rows)
+    saved = json.loads((target / REPORT).read_text(encoding="utf-8"))
+    return LinkReport(saved["documents"], saved["pairs_compared"], saved["links"], saved["event_pairs"])
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
