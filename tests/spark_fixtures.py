@@ -134,9 +134,46 @@ def _single_machine(paths: list[str], db: Path, extract: bool) -> tuple[SQLiteSt
 
 def _on_spark(spark, paths: list[str], out: Path, db: Path, extract: bool) -> tuple[ns.SparkReport, SQLiteStore]:
     report = ns.run_spark(paths, str(out), spark, extract=extract)
+    return report, _import(spark, out, db)
+
+
+def _import(spark, out: Path, db: Path) -> SQLiteStore:
     store = SQLiteStore(str(db))
     ns.import_dir(str(out), store, spark)
-    return report, store
+    return store
+
+
+# -- JSON Lines files to read in byte ranges ---------------------------------------
+
+
+def _write_tricky_jsonl(path: Path, long_line: int) -> Path:
+    """Records, a blank and a blank-looking line, bad JSON, a `long_line`-character text, CRLF, no final newline."""
+    lines = [
+        json.dumps({"title": "One", "text": "Häfen «streiken» in Hamburg – 東京 too.", "date": "2026-01-02"}, ensure_ascii=False),
+        "",
+        "{oops",
+        json.dumps({"text": "Long " + "x" * long_line}),
+        json.dumps({"text": "A line that ends in CRLF."}) + "\r",
+        "   ",
+        "[1, 2]",
+        json.dumps({"title": "No text"}),
+        json.dumps({"text": "Dockers in Antwerp joined the strike.", "url": "https://wire.example.com/a"}),
+        json.dumps({"text": "Ships wait at anchor off Rotterdam."}),
+        json.dumps({"text": "The last line, without a newline."}),
+    ]
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return path
+
+
+def _write_wire_jsonl(path: Path, count: int) -> tuple[Path, int]:
+    """`count` generated reports with a bad and a blank line; and a split size at which a line starts exactly."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in _reports(random.Random(3), _sentences(), count)]
+    lines[10:10] = ["{oops"]
+    lines[20:20] = [""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    boundary_line = len(lines) // 6
+    return path, sum(len(line.encode("utf-8")) + 1 for line in lines[:boundary_line])
 
 
 # -- equivalence ---------------------------------------------------------------

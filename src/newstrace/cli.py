@@ -20,6 +20,7 @@ from newstrace.errors import NewstraceError, UsageError
 from newstrace.ingest import ingest as run_ingest
 from newstrace.model import Document, ReadError
 from newstrace.readers import expand_path
+from newstrace.spark import DEFAULT_SPLIT_BYTES  # the module loads pyspark only when it runs
 from newstrace.store import open_store, resolve_db
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="newstrace: evidence-linked facts from news reports.")
@@ -159,16 +160,29 @@ def _link_line(report) -> str:
 @app.command()
 def spark(
     paths: Annotated[list[str], typer.Argument(help="files, folders or globs; on a cluster, paths every executor can open")],
-    out: Annotated[str, typer.Option("--out", help="folder for the Parquet tables (documents by month, errors)")],
+    out: Annotated[str, typer.Option("--out", help="folder for the Parquet tables (documents by month, errors), or a postgresql:// store")],
     master: Annotated[str, typer.Option("--master", help="Spark master URL")] = "local[*]",
     no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace what --out holds")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace what --out (or --stage) holds")] = False,
+    split_bytes: Annotated[int, typer.Option("--split-bytes", min=1, help="read plain JSON Lines files larger than this as one task per range of this many bytes")] = DEFAULT_SPLIT_BYTES,
+    stage: Annotated[Optional[str], typer.Option("--stage", help="with --out postgresql://: folder for the Parquet before import [default: a temporary one]")] = None,
+    keep_stage: Annotated[bool, typer.Option("--keep-stage", help="with --out postgresql://: keep the staged Parquet")] = False,
+    no_link: Annotated[bool, typer.Option("--no-link", help="with --out postgresql://: skip linking (run `newstrace link` later)")] = False,
 ):
-    """Run the pipeline on Apache Spark, one task per file, into Parquet. Example: newstrace spark data/ --out run1"""
+    """Run the pipeline on Apache Spark into Parquet or a PostgreSQL store. Example: newstrace spark data/ --out run1"""
     from newstrace import spark as on_spark
 
-    report = on_spark.run_spark(paths, out, on_spark.spark_session(master), extract=not no_extract, overwrite=overwrite)
-    err.print(f"{report.documents} documents and {report.errors} failures from {report.files} files in {report.seconds:.0f}s, written to {out}", markup=False)
+    if (stage or keep_stage) and not on_spark.is_store_url(out):
+        raise UsageError("--stage", "only used with --out postgresql://", "leave --stage and --keep-stage out when --out is a folder")
+    options = {"extract": not no_extract, "overwrite": overwrite, "split_bytes": split_bytes}
+    if on_spark.is_store_url(out):
+        report, imported = on_spark.run_spark_into_store(paths, out, master=master, stage=stage, keep_stage=keep_stage, link_after=not no_link, **options)
+    else:
+        report, imported = on_spark.run_spark(paths, out, on_spark.spark_session(master), **options), None
+    written = f"written to {report.out}" if imported is None else f"staged in {report.out}" + ("" if keep_stage else " (removed after import)")
+    err.print(f"{report.documents} documents and {report.errors} failures from {report.files} files ({report.tasks} tasks) in {report.seconds:.0f}s, {written}", markup=False)
+    if imported is not None:
+        _import_summary(imported, on_spark.store_target(out))
     if report.errors:
         raise typer.Exit(1)
 
@@ -184,7 +198,11 @@ def import_(
 
     with _store(db) as store:
         report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link)
-    err.print(f"imported {report.documents} documents ({len(report.added)} new) and {report.errors} failures into {resolve_db(db)}", markup=False)
+    _import_summary(report, on_spark.store_target(resolve_db(db)))
+
+
+def _import_summary(report, target: str) -> None:
+    err.print(f"imported {report.documents} documents ({len(report.added)} new) and {report.errors} failures into {target}", markup=False)
     if report.linked is not None:
         err.print(_link_line(report.linked), markup=False)
 

@@ -19,13 +19,22 @@ HTML_FIELDS = ("html", "content_html", "raw_html")
 DATE_FIELDS = ("date", "date_publish", "published", "date_published", "publish_date", "pubdate")
 URL_FIELDS = ("url", "link", "canonical_url")
 OUTLET_FIELDS = ("source_domain", "outlet", "site_name", "sitename", "source")
+#: Names the readers take as JSON Lines (when the bytes are not gzip or WARC).
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jl")
 ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def read_jsonl(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Record | ReadError]:
-    """Records from a JSON Lines stream, line by line, with bounded memory."""
-    number = 0
-    while True:
+def read_jsonl(
+    stream: BinaryIO, path: str, max_bytes: int, first_line: int = 1, end: int | None = None
+) -> Iterator[Record | ReadError]:
+    """Records from a JSON Lines stream, line by line, with bounded memory.
+
+    `first_line` is the number of the stream's next line, and `end` stops
+    before a line that starts at or past that offset: with both, this reads
+    one byte range of a file (see `read_jsonl_range`).
+    """
+    number = first_line - 1
+    while end is None or stream.tell() < end:
         line = stream.readline(max_bytes + 1)
         if not line:
             return
@@ -42,6 +51,46 @@ def read_jsonl(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Record |
 def _skip_rest_of_line(stream: BinaryIO) -> None:
     while (chunk := stream.readline(1 << 20)) and not chunk.endswith(b"\n"):
         pass
+
+
+# -- byte ranges of one large file (Spark reads each in its own task) --------------
+
+
+def read_jsonl_range(path: str, start: int, end: int, first_line: int, max_bytes: int) -> Iterator[Record | ReadError]:
+    """Records from the lines of a JSON Lines file that start in bytes [start, end).
+
+    The Hadoop rule: a range after the first skips the line it starts inside,
+    which the range before reads to its end, so each line is read once.
+    `first_line` is the number of the first line that starts in the range:
+    one plus the `count_line_starts` of the ranges before it.
+    """
+    try:
+        stream = open(path, "rb")
+    except OSError as exc:
+        yield ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")
+        return
+    with stream:
+        if start > 0:
+            stream.seek(start - 1)
+            _skip_rest_of_line(stream)
+        yield from read_jsonl(stream, path, max_bytes, first_line, end)
+
+
+def count_line_starts(path: str, start: int, end: int, chunk: int = 1 << 20) -> int:
+    """How many lines start in bytes [start, end) of a file, as `read_jsonl` numbers them.
+
+    A line starts at 0 and after every newline but the file's last byte; one
+    linear pass over the range, in bounded memory.
+    """
+    count = 1 if start == 0 else 0
+    with open(path, "rb") as stream:
+        offset = max(start - 1, 0)
+        stream.seek(offset)
+        left = end - 1 - offset
+        while left > 0 and (block := stream.read(min(chunk, left))):
+            count += block.count(b"\n")
+            left -= len(block)
+    return count
 
 
 def _record_from_line(line: bytes, path: str, position: str) -> Iterator[Record | ReadError]:

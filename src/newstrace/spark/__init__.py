@@ -1,21 +1,31 @@
 """The same per-document pipeline on Apache Spark, for corpora past one machine.
 
-The driver only lists the input files; it never opens them. Each file is one
-Spark task: the executor reads it with the ordinary readers and runs
-`pipeline.process_batch` over it in `mapPartitions`, with spaCy loaded once
-per Python worker. Every Document becomes a row holding its JSON exactly as
-`Document.to_dict()` gives it, every ReadError a row of the errors table, so a
-bad file costs rows, never the job. Output under `--out DIR`:
+The driver only lists the input files and stats their sizes; it never opens
+one. Each file is one Spark task, and a plain JSON Lines file larger than
+`split_bytes` is one task per byte range: a first, cheap job counts the lines
+that start in each range (in the executors), the driver adds the counts up to
+give each range its first line number, and each range is then read with the
+jsonl reader's own line loop, so every record keeps its `line N` position and
+so its id. The executor runs `pipeline.process_batch` over what it read in
+`mapPartitions`, with spaCy loaded once per Python worker. Every Document
+becomes a row holding its JSON exactly as `Document.to_dict()` gives it, every
+ReadError a row of the errors table, so a bad file costs rows, never the job.
+Output under `--out DIR`:
 
     DIR/documents/month=YYYY-MM/*.parquet   (month=unknown when undated)
-        file_index, item_index, id, published, data (the document JSON)
+        file_index int, item_index bigint, id, published, data (the document JSON)
     DIR/errors/*.parquet
-        file_index, item_index, path, position, reason, hint
+        file_index int, item_index bigint, path, position, reason, hint
     DIR/manifest.json                        what ran, and the counts
 
 `file_index, item_index` is the order a single-machine ingest meets the same
-items in; `import_dir` loads the rows in that order and links them, so the
-store, and so `export`, are byte-identical to an `ingest` of the same paths.
+items in: `item_index` is `range_index * 2**32 + n` for the n-th item read from
+a file's byte range (range 0, the whole file, for a file not split).
+`import_dir` loads the rows in that order and links them, so the store, and so
+`export`, are byte-identical to an `ingest` of the same paths.
+
+`--out postgresql://...` stages that Parquet in a folder, then imports it into
+the PostgreSQL store the same way (`run_spark_into_store`).
 """
 from __future__ import annotations
 
@@ -25,16 +35,20 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
-from newstrace.errors import UsageError
+from newstrace.errors import NewstraceError, UsageError
 from newstrace.model import Document, ReadError
 from newstrace.readers import MAX_DOCUMENT_BYTES, expand_path, read_file
+from newstrace.readers.jsonl import JSONL_SUFFIXES, count_line_starts, read_jsonl_range
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +59,11 @@ UNKNOWN_MONTH = "unknown"
 MONTH = re.compile(r"^\d{4}-\d{2}")
 #: Rows written to the store per transaction on import, as `ingest` does.
 IMPORT_BATCH = 64
+#: A plain JSON Lines file larger than this is read as several tasks, one per range of this many bytes.
+DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
+#: `item_index` = range index * RANGE_STRIDE + the item's order within its range.
+RANGE_STRIDE = 1 << 32
+STORE_SCHEMES = ("postgresql://", "postgres://")
 #: Settings for a local session: no web UI, few shuffle partitions, loopback only.
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
@@ -109,6 +128,7 @@ class SparkReport:
     """What one Spark run did."""
 
     files: int = 0
+    tasks: int = 0
     documents: int = 0
     errors: int = 0
     extract: bool = True
@@ -136,6 +156,62 @@ def input_tasks(paths: Iterable[str]) -> list[tuple[int, str, bool]]:
     return tasks
 
 
+class Task(NamedTuple):
+    """One Spark task: a whole input file, or one byte range of a large plain JSON Lines file."""
+
+    file_index: int
+    path: str
+    missing: bool = False
+    range_index: int = 0
+    start: int = 0
+    end: int | None = None  # None: the whole file, read by `read_file`
+    first_line: int = 1
+
+
+def byte_range_tasks(files: Iterable[tuple[int, str, bool]], split_bytes: int = DEFAULT_SPLIT_BYTES) -> list[Task]:
+    """One task per file, or one per `split_bytes` of a JSON Lines file (by name) larger than that.
+
+    Only stats sizes, never opens a file; whether the bytes really are plain
+    JSON Lines (not gzip, not WARC) is checked in the executors.
+    """
+    if split_bytes < 1:
+        raise UsageError(f"--split-bytes {split_bytes}", "not a positive number of bytes", "give e.g. --split-bytes 67108864 (64 MiB)")
+    tasks: list[Task] = []
+    for file_index, path, missing in files:
+        size = None if missing or not path.lower().endswith(JSONL_SUFFIXES) else _size(path)
+        if size is None or size <= split_bytes:
+            tasks.append(Task(file_index, path, missing))
+            continue
+        for range_index, start in enumerate(range(0, size, split_bytes)):
+            tasks.append(Task(file_index, path, False, range_index, start, min(start + split_bytes, size)))
+    return tasks
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None  # read whole, so its reader reports why
+
+
+def number_ranges(spark, tasks: list[Task]) -> list[Task]:
+    """Give each byte range its first line number: lines counted in the executors, summed on the driver.
+
+    Only one small count per range comes back to the driver.
+    """
+    ranges = [task for task in tasks if task.end is not None]
+    if not ranges:
+        return tasks
+    counts = spark.sparkContext.parallelize(ranges, len(ranges)).map(count_task_lines).collect()
+    first_lines: dict[tuple[int, int], int] = {}
+    next_line: dict[int, int] = {}
+    for task, count in zip(ranges, counts):
+        line = next_line.get(task.file_index, 1)
+        first_lines[task.file_index, task.range_index] = line
+        next_line[task.file_index] = line + count
+    return [task._replace(first_line=first_lines.get((task.file_index, task.range_index), 1)) for task in tasks]
+
+
 def run_spark(
     paths: Iterable[str],
     out: str,
@@ -143,22 +219,24 @@ def run_spark(
     extract: bool = True,
     overwrite: bool = False,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    split_bytes: int = DEFAULT_SPLIT_BYTES,
 ) -> SparkReport:
-    """Process every file under `paths` on Spark, one task per file; write Parquet under `out`.
+    """Process every file under `paths` on Spark, one task per file or JSONL byte range; write Parquet under `out`.
 
     Never fails on bad input: each failure is a row of `out/errors`.
     """
-    if out.startswith(("postgresql://", "postgres://")):
-        raise UsageError(out.split("@")[-1], "writing to PostgreSQL from Spark is not available yet", "give --out a folder, then `newstrace import` it")
+    if is_store_url(out):
+        raise UsageError(store_target(out), "run_spark writes Parquet to a folder", "use run_spark_into_store for a postgresql:// URL")
     target = Path(out)
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise UsageError(out, "the output folder is not empty", "give --out a new folder, or pass --overwrite")
     started = time.perf_counter()
+    files = input_tasks(paths)
+    tasks = byte_range_tasks(files, split_bytes)
     spark = spark or spark_session()
-    tasks = input_tasks(paths)
-    report = SparkReport(files=sum(not missing for _, _, missing in tasks), extract=extract, out=out)
+    report = SparkReport(files=sum(not missing for _, _, missing in files), tasks=len(tasks), extract=extract, out=out)
     if tasks:
-        rows = _processed_rows(spark, tasks, extract, max_bytes).persist()
+        rows = _processed_rows(spark, number_ranges(spark, tasks), extract, max_bytes).persist()
         try:
             mode = "overwrite" if overwrite else "errorifexists"
             _document_rows(rows).write.mode(mode).partitionBy("month").parquet(str(target / DOCUMENTS))
@@ -175,8 +253,8 @@ def run_spark(
     return report
 
 
-def _processed_rows(spark, tasks: list, extract: bool, max_bytes: int):
-    """One DataFrame of document and error rows; one partition, so one task, per input file."""
+def _processed_rows(spark, tasks: list[Task], extract: bool, max_bytes: int):
+    """One DataFrame of document and error rows; one partition, so one Spark task, per `Task`."""
     rdd = spark.sparkContext.parallelize(tasks, len(tasks))
     rows = rdd.mapPartitions(lambda part: process_partition(part, extract, max_bytes))
     return spark.createDataFrame(rows, schema=_row_schema())
@@ -198,13 +276,13 @@ def _write_empty(spark, target: Path, overwrite: bool) -> None:
 
 
 def _row_schema():
-    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
+    from pyspark.sql.types import IntegerType, LongType, StringType, StructField, StructType
 
     text = lambda name: StructField(name, StringType(), True)  # noqa: E731
     return StructType([
         text("kind"),
         StructField("file_index", IntegerType(), False),
-        StructField("item_index", IntegerType(), False),
+        StructField("item_index", LongType(), False),
         text("id"), text("published"), text("month"), text("data"),
         text("path"), text("position"), text("reason"), text("hint"),
     ])
@@ -213,20 +291,54 @@ def _row_schema():
 # -- what runs in the executors ----------------------------------------------
 
 
-def process_partition(tasks: Iterable[tuple[int, str, bool]], extract: bool, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple]:
-    """Rows for the files of one partition: read each, run the pipeline, one row per item.
+def process_partition(tasks: Iterable[tuple], extract: bool, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple]:
+    """Rows for the tasks of one partition: read each file or byte range, run the pipeline, one row per item.
 
     Runs inside a Spark executor; spaCy is loaded once per worker process.
+    A task is a `Task` or its first fields, (file_index, path, missing).
     """
     from newstrace.pipeline import load_nlp, process_batch
 
     if extract:
         load_nlp()
-    for file_index, path, missing in tasks:
-        items = _missing(path) if missing else read_file(path, max_bytes)
-        processed = _guarded(lambda: process_batch(items, extract=extract), path)
-        for item_index, item in enumerate(processed):
-            yield to_row(file_index, item_index, item)
+    for task in (Task(*fields) for fields in tasks):
+        items = read_task(task, max_bytes)
+        processed = _guarded(lambda: process_batch(items, extract=extract), task.path)
+        for n, item in enumerate(processed):
+            yield to_row(task.file_index, task.range_index * RANGE_STRIDE + n, item)
+
+
+def read_task(task: Task, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[ReadError | object]:
+    """The items of one task: the whole file, or the JSON Lines records that start in its byte range.
+
+    A file split by its name that is not plain JSON Lines inside (gzip, WARC)
+    is read whole by its first range, exactly as `ingest` reads it.
+    """
+    if task.missing:
+        return _missing(task.path)
+    if task.end is None:
+        return read_file(task.path, max_bytes)
+    if not _reads_as_plain_jsonl(task.path):
+        return read_file(task.path, max_bytes) if task.range_index == 0 else iter(())
+    return read_jsonl_range(task.path, task.start, task.end, task.first_line, max_bytes)
+
+
+def count_task_lines(task: Task) -> int:
+    """Lines that start in a task's byte range; 0 where the file is read whole or cannot be read."""
+    try:
+        return count_line_starts(task.path, task.start, task.end) if _reads_as_plain_jsonl(task.path) else 0
+    except OSError:
+        return 0
+
+
+def _reads_as_plain_jsonl(path: str) -> bool:
+    """Whether `read_file` hands this file to the JSON Lines reader: neither gzip nor WARC inside."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(5)
+    except OSError:
+        return False
+    return bool(head) and head[:2] != b"\x1f\x8b" and not head.startswith(b"WARC/")
 
 
 def _missing(path: str) -> Iterator[ReadError]:
@@ -287,10 +399,15 @@ def import_dir(out_dir: str, store, spark=None, link_after: bool = True) -> Impo
         store.put_errors(batch)
         report.errors += len(batch)
     if link_after:
-        from newstrace.link import link
-
-        report.linked = link(store)
+        report.linked = link_imported(store)
     return report
+
+
+def link_imported(store):
+    """Link what an import added, as `ingest` does after it stores (the step Spark-computed links can replace)."""
+    from newstrace.link import link
+
+    return link(store)
 
 
 def read_documents(spark, out_dir: str) -> Iterator[Document]:
@@ -318,6 +435,95 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
+# -- straight into a PostgreSQL store ------------------------------------------------
+
+
+def is_store_url(out: str) -> bool:
+    """Whether `--out` names a PostgreSQL store rather than a folder."""
+    return out.startswith(STORE_SCHEMES)
+
+
+def store_target(url: str) -> str:
+    """How messages name a store: a URL by host, port and database (never the password), a file by its path."""
+    return url.rsplit("@", 1)[-1].split("?")[0] if is_store_url(url) else url
+
+
+def open_target_store(url: str):
+    """Open (and migrate) the PostgreSQL store `--out` names, so a bad URL fails before any Spark work.
+
+    Raises a one-line UsageError or StoreError naming the target; the password never appears in it.
+    """
+    from newstrace.store import open_store
+
+    try:
+        password = urlsplit(url).password
+    except ValueError as exc:
+        raise UsageError(store_target(url), f"not a valid PostgreSQL URL ({exc})", "give --out as postgresql://USER@HOST[:PORT]/DATABASE") from None
+    try:
+        return open_store(url)
+    except NewstraceError as exc:
+        if not password or password not in str(exc):
+            raise
+        hide = lambda text: text.replace(password, "***") if text else text  # noqa: E731
+        raise type(exc)(hide(exc.where), hide(exc.reason), exc.hint) from None
+
+
+def run_spark_into_store(
+    paths: Iterable[str],
+    url: str,
+    spark=None,
+    master: str | None = None,
+    stage: str | None = None,
+    keep_stage: bool = False,
+    link_after: bool = True,
+    **run_options,
+) -> tuple[SparkReport, ImportReport]:
+    """Run on Spark into a PostgreSQL store: Parquet in a staging folder, then `import_dir` it and link.
+
+    The store is opened first, so a bad URL or a server out of reach fails
+    before Spark starts. Documents already stored stay (the store's upsert
+    rules apply). The stage is a new temporary folder unless given (on a
+    cluster, give one on storage every executor writes); it is removed after
+    a good import unless `keep_stage`, and kept after a failure, for
+    `newstrace import STAGE --db URL`. `run_options` go to `run_spark`.
+    """
+    store = open_target_store(url)
+    try:
+        spark = spark or spark_session(master)
+        stage_dir = _stage_folder(stage, spark, run_options.get("overwrite", False))
+        try:
+            report = run_spark(paths, stage_dir, spark, **run_options)
+            imported = import_dir(stage_dir, store, spark, link_after=link_after)
+        except BaseException:
+            _after_failure(stage_dir, created=stage is None)
+            raise
+    finally:
+        store.close()
+    if not keep_stage:
+        shutil.rmtree(stage_dir, ignore_errors=True)
+    return report, imported
+
+
+def _after_failure(stage_dir: str, created: bool) -> None:
+    """Keep a finished run's Parquet for a later import; remove a temporary stage with nothing worth keeping."""
+    if (Path(stage_dir) / MANIFEST).exists():
+        log.warning("the staged Parquet is kept in %s; `newstrace import %s --db URL` loads it", stage_dir, stage_dir)
+    elif created:
+        shutil.rmtree(stage_dir, ignore_errors=True)
+
+
+def _stage_folder(stage: str | None, spark, overwrite: bool) -> str:
+    """The staging folder: the one given (new or empty), else a fresh temporary one on a local master."""
+    if stage is None:
+        if not spark.sparkContext.master.startswith("local"):
+            raise UsageError(None, "--out postgresql:// on a cluster needs a staging folder the executors can write",
+                             "give --stage a folder on storage every executor mounts")
+        return tempfile.mkdtemp(prefix="newstrace-stage-")
+    if os.path.isdir(stage) and any(os.scandir(stage)) and not overwrite:
+        raise UsageError(stage, "the staging folder is not empty", "give --stage a new folder, or pass --overwrite")
+    return stage
+
+
 # -- spark-submit entry point ---------------------------------------------------
 
 
@@ -332,14 +538,26 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="newstrace.spark", description="Run the newstrace pipeline on Spark.")
     parser.add_argument("paths", nargs="+", help="files, folders or globs every executor can open")
-    parser.add_argument("--out", required=True, help="output folder on storage every executor can write")
+    parser.add_argument("--out", required=True, help="output folder every executor can write, or a postgresql:// URL")
     parser.add_argument("--no-extract", action="store_true", help="cleaned text only, no layers")
-    parser.add_argument("--overwrite", action="store_true", help="replace what --out holds")
+    parser.add_argument("--overwrite", action="store_true", help="replace what --out (or --stage) holds")
+    parser.add_argument("--split-bytes", type=int, default=DEFAULT_SPLIT_BYTES, help="read plain JSON Lines files larger than this as one task per range of this many bytes")
+    parser.add_argument("--stage", default=None, help="with --out postgresql://: folder for the Parquet before import (shared storage on a cluster)")
+    parser.add_argument("--keep-stage", action="store_true", help="with --out postgresql://: keep the staged Parquet")
+    parser.add_argument("--no-link", action="store_true", help="with --out postgresql://: import without linking")
     parser.add_argument("--copy-links", action="store_true", help="also write copy links to OUT/copy_links")
     parser.add_argument("--master", default=None, help="e.g. local[4]; leave unset under spark-submit")
     args = parser.parse_args(argv)
+    options = {"extract": not args.no_extract, "overwrite": args.overwrite, "split_bytes": args.split_bytes}
+    if is_store_url(args.out):
+        if args.copy_links:
+            raise UsageError(store_target(args.out), "--copy-links writes Parquet", "give --out a folder for --copy-links, or leave it out: import links the documents")
+        report, imported = run_spark_into_store(args.paths, args.out, master=args.master, stage=args.stage,
+                                                keep_stage=args.keep_stage, link_after=not args.no_link, **options)
+        print(json.dumps({**asdict(report), "imported": imported.documents, "new": len(imported.added)}))
+        return 1 if report.errors else 0
     spark = spark_session(args.master)
-    report = run_spark(args.paths, args.out, spark, extract=not args.no_extract, overwrite=args.overwrite)
+    report = run_spark(args.paths, args.out, spark, **options)
     print(json.dumps(asdict(report)))
     if args.copy_links:
         from newstrace.spark.link import write_copy_links
