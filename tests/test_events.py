@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.extract.events import add_events, find_events
+from newstrace.extract.events import (
+    CaseEvidence, _english_words, add_events, find_events, sentence_cased, title_lines, events_parse,
+)
 
 
 def events_of(make_doc, text, **layers):
@@ -198,3 +200,105 @@ def test_find_events_returns_contract_fields(make_doc):
 def test_add_events_reads_the_object_to_tell_senses_apart(make_doc, sentence, trigger, expected_type, expected_mode):
     event = event_at(events_of(make_doc, sentence), trigger)
     assert (event["type"], event["mode"]) == (expected_type, expected_mode)
+
+
+# -- title lines ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ecuador and Chad Establish Diplomatic Ties\n\nThe two countries opened embassies.", [(0, 42)]),
+    ("Ecuador and Chad establish diplomatic ties\n\nThe two countries opened embassies.", []),
+    ("Ecuador Met Chad In Quito On Monday And Signed A Deal.", []),
+    ("The two countries opened embassies.\n\nNew Rules For Trade", [(37, 56)]),
+])
+def test_title_lines_finds_one_line_paragraphs_in_title_case(text, expected):
+    assert title_lines(text) == expected
+
+
+def test_sentence_cased_lowercases_common_words_and_keeps_names_and_length(nlp):
+    line = "Ecuador and Chad Establish Diplomatic Ties Amid Talks in Quito"
+    cased = sentence_cased(line, CaseEvidence(names=frozenset({"Chad", "Quito"})), _english_words(nlp))
+    assert cased == "Ecuador and Chad establish diplomatic ties amid talks in Quito"
+    assert len(cased) == len(line)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Activists Decry Qaraqosh Bombings", "Activists decry Qaraqosh bombings"),
+    ("Sanctions Imposed on Firm Linked to South Ossetia", "Sanctions imposed on firm linked to South Ossetia"),
+])
+def test_sentence_cased_keeps_unknown_names_and_the_words_that_lead_into_them(nlp, line, expected):
+    assert sentence_cased(line, CaseEvidence(), _english_words(nlp)) == expected
+
+
+def test_sentence_cased_lowercases_a_word_the_text_writes_in_lower_case(nlp):
+    evidence = CaseEvidence(names=frozenset({"Lima"}), lowercase=frozenset({"strike"}))
+    assert sentence_cased("Workers Strike in Lima", evidence, _english_words(nlp)) == "Workers strike in Lima"
+
+
+@pytest.mark.parametrize("text, trigger, expected_type", [
+    ("Ecuador and Chad Establish Diplomatic Ties\n\nThe two countries will open embassies next year.", "Establish", "SUPPORT"),
+    ("Rebels Release Three Kidnapped Aid Workers\n\nThe workers were freed on Sunday, officials said.", "Release", "RETREAT"),
+    ("Police Arrest Five Opposition Activists in Capital\n\nThe arrests came on Monday.", "Arrest", "COERCE"),
+])
+def test_add_events_reads_a_title_cased_headline_in_sentence_case(make_doc, text, trigger, expected_type):
+    doc, parse = make_doc(text)
+    event = event_at(add_events(doc, parse).events, trigger)
+    assert event["type"] == expected_type
+    assert doc.text[event["trigger"]["start"]:event["trigger"]["end"]] == trigger
+
+
+def test_events_parse_keeps_offsets_and_leaves_running_text_alone(nlp):
+    text = "Ecuador and Chad Establish Diplomatic Ties\n\nThe two countries will open embassies."
+    parse = nlp(text)
+    cased = events_parse(parse, nlp)
+    assert len(cased.text) == len(text) and cased.text.lower() == text.lower()
+    assert cased.text[44:] == text[44:]
+    assert events_parse(cased, nlp) is cased
+    plain = nlp("The two countries will open embassies.")
+    assert events_parse(plain, nlp) is plain
+
+
+def test_events_parse_cuts_arcs_across_blank_lines_and_sentences_stop_there(make_doc):
+    text = "Local opposition leader beaten with baseball bat\n\nThe leader was taken to hospital."
+    doc, parse = make_doc(text)
+    cut = events_parse(parse)
+    lead = text.index("The leader")
+    assert all((t.idx < lead) == (t.head.idx < lead) for t in cut if not t.is_space)
+    event = event_at(add_events(doc, parse).events, "beaten")
+    assert event["sentence"]["text"] == "Local opposition leader beaten with baseball bat"
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type, expected_mode", [
+    ("Opposition leader beaten in the capital", "beaten", "ASSAULT", "beat"),
+    ("The general declined a request for a meeting with his counterpart.", "declined", "REJECT", None),
+    ("The government gave in to the demands of the strikers.", "gave", "CONCEDE", None),
+    ("An angry mob threw rocks at the police.", "threw", "ASSAULT", "primitive"),
+    ("The fighting stopped on Monday.", "stopped", "RETREAT", "ceasefire"),
+    ("A ceasefire took effect in the region on Monday.", "ceasefire", "RETREAT", "ceasefire"),
+    ("The rebels declared a ceasefire.", "ceasefire", "CONCEDE", None),
+    ("The militia recruited hundreds of fighters in the north.", "recruited", "MOBILIZE", "militia"),
+    ("The court handed down convictions against six officials.", "convictions", "SANCTION", "convict"),
+    ("Foreign firms increased their investment in the region.", "investment", "COOPERATE", None),
+    ("The candidate spread disinformation about the vote.", "spread", "COERCE", "misinformation"),
+])
+def test_add_events_new_patterns_from_the_plover_codebook(make_doc, sentence, trigger, expected_type, expected_mode):
+    event = event_at(events_of(make_doc, sentence), trigger)
+    assert (event["type"], event["mode"]) == (expected_type, expected_mode)
+
+
+def test_add_events_stopping_a_price_rise_is_no_retreat(make_doc):
+    assert events_of(make_doc, "The price rises stopped in May.") == []
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type", [
+    ("Hundreds of police were called to the capital after the riots.", "called", "MOBILIZE"),
+    ("The minister called the Iranian ambassador late last night.", "called", "CONSULT"),
+    ("A jailed activist on hunger strike in Cairo was moved to hospital.", "strike", "PROTEST"),
+    ("Police arrested hundreds of protesters.", "arrested", "COERCE"),
+])
+def test_add_events_reads_through_quantities_and_on_phrases(make_doc, sentence, trigger, expected_type):
+    assert event_at(events_of(make_doc, sentence), trigger)["type"] == expected_type
+
+
+def test_add_events_light_verb_lends_its_object_not_an_in_phrase(make_doc):
+    events = events_of(make_doc, "Guinea made concessions to Mali in the nuclear talks.")
+    assert event_at(events, "concessions")["type"] == "CONCEDE"

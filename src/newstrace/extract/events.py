@@ -51,6 +51,16 @@ Found from the one dependency parse, no extra model calls:
   attribution around that quote. A consumer that wants only what the report
   itself asserts drops events with a `quote` or an `attributed_to`.
 
+- **Title lines**: a heading line in title case ("Lesotho and Kyrgyzstan
+  Establish Diplomatic Ties") is parsed badly by a model trained on
+  running text (every word a proper noun). Such a line is re-parsed in
+  sentence case ("... establish diplomatic ties"), keeping the capitals of
+  words that look like names, and its tokens replace the line's tokens in
+  the parse the events stage reads (`events_parse`). Case changes keep
+  lengths, so offsets stay those of `doc.text`. Arcs that cross a blank
+  line are cut there too, and no event's sentence runs across one: the
+  small model often hangs a headline and the lead on one tree.
+
 `mode` is the PLOVER mode the lexicon gives for the trigger (ASSAULT
 "aerial", COERCE "arrest", ...), else null.
 """
@@ -81,6 +91,9 @@ UNREALIZED_FRAMES = frozenset({"REQUEST", "REJECT", "AGREE", "THREATEN", "CONCED
 MATERIAL_CONFLICT = frozenset({"ASSAULT", "COERCE", "SANCTION"})
 THREAT_SOURCES = MATERIAL_CONFLICT | {"PROTEST", "MOBILIZE"}
 INTENT_TO_COOPERATE = frozenset({"SUPPORT", "CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"})
+QUANTITY_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "tens", "millions"})
+CEASEFIRE_NOUNS = frozenset({"ceasefire", "cease-fire", "truce", "armistice"})
+CEASEFIRE_KEPT_VERBS = frozenset({"implement", "observe", "respect", "enforce"})
 OBLIGATION_MODALS = frozenset({"must", "should"})
 CONCESSIONS = frozenset({"RETREAT", "CONCEDE"})
 PROMISE_VERBS = frozenset({"vow", "pledge", "promise", "swear"})
@@ -94,6 +107,7 @@ PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 HEARSAY_VERBS = frozenset({"say", "report", "believe", "think", "claim", "allege", "rumor", "rumour", "understand", "know", "expect"})
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:the|that)\s+(?:same|very)\s+day$|^that\s+day$", re.IGNORECASE)
+BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 DATED_VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d{2}")
 MAX_DATE_DISTANCE = 6
 
@@ -151,6 +165,221 @@ def load_lexicon() -> Lexicon:
         lexicons.words("events_hedges.txt"), lexicons.words("events_actor_nouns.txt"),
         lexicons.words("events_non_agents.txt"), lexicons.words("events_intent_words.txt"),
     )
+
+
+# -- title lines: headline casing ------------------------------------------------
+
+EVENTS_PARSE = "newstrace.events.parse"  # user_data flag: this parse is already the one the events stage reads
+TITLE_LINE_MAX_WORDS = 25
+TITLE_CASE_SHARE = 0.7
+CAPITALIZED_WORD = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)*")
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+SENTENCE_FINAL = re.compile(r"[.;]\s*$")
+NAME_ENTITY_TYPES = frozenset({"PERSON", "GPE", "NORP", "LOC", "FAC"})
+TITLE_NAME_TYPES = frozenset({"GPE", "NORP", "LOC"})
+FUNCTION_WORDS = frozenset({"amid", "amidst", "despite", "via", "versus", "vs", "toward", "towards", "onto", "upon", "unto", "till"})
+SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("d", ""))
+
+
+def title_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph that is a one-line heading written in title case."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        if _is_title_cased(line) and _paragraph_alone(text, match.start(), match.end()):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _paragraph_alone(text: str, start: int, end: int) -> bool:
+    """True when the line is a paragraph of its own: blank lines (or the text's edges) around it."""
+    before_ok = text.endswith("\n\n", 0, start) or not text[:start].strip()
+    return before_ok and (text.startswith("\n\n", end) or not text[end:].strip())
+
+
+def _is_title_cased(line: str) -> bool:
+    words = WORD.findall(line)
+    if len(words) < 3 or len(words) > TITLE_LINE_MAX_WORDS or SENTENCE_FINAL.search(line):
+        return False
+    content = [w for w in words[1:] if len(w) > 3]
+    capitalized = [w for w in content if w[0].isupper()]
+    return len(capitalized) >= 2 and len(capitalized) >= TITLE_CASE_SHARE * len(content)
+
+
+@functools.cache
+def _english_words(nlp) -> dict:
+    """Lowercase words the model's lemmatizer knows (WordNet's index), by part of speech, plus its stop words.
+
+    WordNet lists place names among its nouns ("chad", "turkey"), so a known
+    noun is not proof that a capitalized word is no name.
+    """
+    words = {"stop": frozenset(nlp.Defaults.stop_words) | FUNCTION_WORDS}
+    table = None
+    if "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").lookups.has_table("lemma_index"):
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    for pos in ("noun", "verb", "adj", "adv"):
+        words[pos] = frozenset(table.get(pos, ())) if table is not None else frozenset()
+    return words
+
+
+def _known_form(word: str, words: frozenset) -> bool:
+    """True when `word` (lowercase) or a form of it without an inflection is in `words`."""
+    if word in words:
+        return True
+    for suffix, replacement in SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            if stem + replacement in words or (stem[-1:] == stem[-2:-1] and stem[:-1] in words):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class CaseEvidence:
+    """What the rest of the text says about a title word's case."""
+
+    names: frozenset = frozenset()  # capitalized mid-sentence or tagged as a name elsewhere; places tagged in the title
+    lowercase: frozenset = frozenset()  # written in lower case outside the title lines
+
+
+def sentence_cased(line: str, evidence: CaseEvidence, english: dict) -> str:
+    """`line` with its capitalized common words lowercased (same length): the first word and names stay.
+
+    A word the text also writes in lower case is lowercased; one it writes
+    capitalized (a name) stays. A word no dictionary knows stays
+    ("Qaraqosh"), and so does a non-verb just before one ("South
+    Ossetia"). Other known English words are lowercased: WordNet knows
+    many place names ("kabul"), so those stay only with evidence.
+    """
+    matches = list(WORD.finditer(line))
+    known = [_is_known(m.group().lower(), english) for m in matches]
+    out = list(line)
+    for k, match in enumerate(matches):
+        word = match.group()
+        if k == 0 or not CAPITALIZED_WORD.fullmatch(word):
+            continue
+        lower = word.lower()
+        if lower in evidence.lowercase:
+            out[match.start()] = lower[0]
+            continue
+        if word in evidence.names or not known[k]:
+            continue
+        next_is_name = k + 1 < len(matches) and matches[k + 1].group()[0].isupper() and not known[k + 1]
+        if next_is_name and not _known_form(lower, english["verb"]):
+            continue
+        out[match.start()] = lower[0]
+    return "".join(out)
+
+
+def _is_known(word: str, english: dict) -> bool:
+    return word in english["stop"] or any(_known_form(word, english[pos]) for pos in ("noun", "verb", "adj", "adv"))
+
+
+def _case_evidence(parse, titles: list[tuple[int, int]], english: dict) -> CaseEvidence:
+    """Names and lowercase words, from the text outside the title lines and the title's place names.
+
+    In a title the model's entity tags are trusted only for places and
+    nationalities, and only on words that are no verb, adjective or adverb
+    ("Cayman Islands" stays; "Hunger Strike" tagged GPE does not).
+    """
+    names, lowercase = set(), set()
+    in_title = lambda token: any(a <= token.idx < b for a, b in titles)
+    for ent in parse.ents:
+        if ent.label_ in TITLE_NAME_TYPES and in_title(ent[0]):
+            names.update(t.text for t in ent if t.is_alpha and not any(
+                _known_form(t.lower_, english[pos]) for pos in ("verb", "adj", "adv")))
+    for token in parse:
+        if not token.is_alpha or in_title(token):
+            continue
+        if token.text.islower():
+            lowercase.add(token.text)
+        elif token.ent_type_ in NAME_ENTITY_TYPES or (
+                token.text[0].isupper() and not token.is_sent_start and not token.nbor(-1).is_space):
+            names.add(token.text)
+    return CaseEvidence(frozenset(names), frozenset(lowercase))
+
+
+def events_parse(parse, nlp=None):
+    """The parse the events stage reads: `parse` with title lines re-parsed and paragraphs cut apart.
+
+    A title-cased heading line is re-parsed in sentence case. No sentence runs
+    across a blank line, so arcs that cross one are cut (the small model
+    often hangs a headline and the lead's first sentence on one tree). The
+    result's text differs from `parse.text` only in letter case, so every
+    character offset is still an offset into the document's text. Returns
+    `parse` itself when there is nothing to change.
+    """
+    if parse.user_data.get(EVENTS_PARSE):
+        return parse
+    spans = title_lines(parse.text)
+    cased = _sentence_cased_titles(parse, spans, nlp) if spans else parse
+    cut = _cut_at_paragraph_breaks(cased)
+    if cut is parse:
+        return parse
+    cut.user_data[EVENTS_PARSE] = True
+    return cut
+
+
+def _sentence_cased_titles(parse, spans: list[tuple[int, int]], nlp):
+    """`parse` with the title lines at `spans` re-parsed in sentence case."""
+    if nlp is None:
+        from newstrace.pipeline import load_nlp  # here, not at import: the pipeline imports this stage
+
+        nlp = load_nlp()
+    english = _english_words(nlp)
+    evidence = _case_evidence(parse, spans, english)
+    pieces, done = [], 0
+    for start, end in spans:
+        first = _first_token_at(parse, start)
+        after = _first_token_at(parse, end)
+        if first is None or parse[first].idx != start or (after is not None and parse[after].idx != end):
+            continue  # the line's edges are not token edges: leave it as parsed
+        if first > done:
+            pieces.append(_piece(parse, done, first))
+        pieces.append(nlp(sentence_cased(parse.text[start:end], evidence, english)))
+        done = after if after is not None else len(parse)
+    if not pieces:
+        return parse
+    if done < len(parse):
+        pieces.append(_piece(parse, done, len(parse)))
+    return _joined(pieces, parse)
+
+
+def _cut_at_paragraph_breaks(parse):
+    """`parse` with no arc crossing a blank line; itself when none does."""
+    bounds = [0] + [t.i for t in parse if t.is_space and "\n\n" in t.text and t.i > 0] + [len(parse)]
+    segments = [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
+    if not any(not a <= t.head.i < b for a, b in segments for t in parse[a:b]):
+        return parse
+    return _joined([_piece(parse, a, b) for a, b in segments], parse)
+
+
+def _joined(pieces: list, parse):
+    from spacy.tokens import Doc
+
+    merged = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    return merged if len(merged.text) == len(parse.text) else parse
+
+
+def _piece(parse, start: int, end: int):
+    """Tokens [start, end) of `parse` as a Doc, with arcs that leave the piece cut: the title is its own tree."""
+    piece = parse[start:end].as_doc()
+    for token in parse[start:end]:
+        if not start <= token.head.i < end:
+            mine = piece[token.i - start]
+            if token.is_space and token.i + 1 < end:
+                mine.head, mine.dep_ = piece[token.i + 1 - start], "dep"
+            else:
+                mine.head, mine.dep_ = mine, "ROOT"
+    return piece
+
+
+def _first_token_at(parse, offset: int) -> int | None:
+    """Index of the first token starting at or after `offset`, or None."""
+    for token in parse:
+        if token.idx >= offset:
+            return token.i
+    return None
 
 
 # -- the document's other layers, indexed once -------------------------------
@@ -231,9 +460,24 @@ def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
     return out
 
 
+def _is_bare_participle(token) -> bool:
+    """A past participle with a subject and no auxiliary or object: a headline's passive ("Mayor kidnapped")."""
+    participle = token.tag_ == "VBN" or (token.tag_ == "VBD" and token.lower_.endswith("en"))  # "beaten", never past tense
+    return participle and any(c.dep_ == "nsubj" for c in token.children) and not any(
+        c.dep_ in ("aux", "auxpass", "dobj") for c in token.children)
+
+
+def _passive_subjects(token) -> list:
+    """Passive subjects, counting the subject of a headline's bare participle ("Mayor kidnapped")."""
+    out = [c for c in token.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+    if not out and _is_bare_participle(token):
+        out = [c for c in token.children if c.dep_ == "nsubj"]
+    return out
+
+
 def _objects(token) -> list:
     """Direct objects and objects of recipient prepositions."""
-    out = [c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
+    out = [c for c in token.children if c.dep_ in ("dobj", "dative")] + _passive_subjects(token)
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
             out += [c for c in prep.children if c.dep_ == "pobj"]
@@ -241,6 +485,9 @@ def _objects(token) -> list:
 
 
 def _is_actor_like(token, mentions: Mentions, lex: Lexicon) -> bool:
+    if token.lower_ in QUANTITY_HEADS:  # "hundreds of fighters" is the fighters; "police charged dozens" is people
+        head = _content_head(token)
+        return head is token or _is_actor_like(head, mentions, lex)
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "what", "which", "something", "anything", "nothing")
     if token.lemma_.lower() in lex.actor_nouns or token.lower_ in lex.actor_nouns or token.pos_ == "PROPN":
@@ -267,7 +514,7 @@ def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
     if req == "actor-obj":
         return any(_is_actor_like(o, mentions, lex) for o in objects)
     if req == "actor-if-obj":
-        direct = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        direct = [c for c in token.children if c.dep_ == "dobj"] + _passive_subjects(token)
         return not direct or any(_is_actor_like(o, mentions, lex) for o in direct)
     if req == "comp":
         return _has_complement(token)
@@ -277,10 +524,23 @@ def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
     if req.startswith("obj="):
         heads = set(req[4:].split("|"))
         gerunds = [c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]  # "stop fighting"
-        return any(o.lemma_.lower() in heads or o.lower_ in heads for o in objects + gerunds)
+        return any(o.lemma_.lower() in heads or o.lower_ in heads for o in map(_content_head, objects + gerunds))
+    if req.startswith("subj="):  # "fighting stopped": the subject is what stops
+        heads = set(req[5:].split("|"))
+        return not any(c.dep_ == "dobj" for c in token.children) and any(
+            c.dep_ in SUBJECT_DEPS and (c.lemma_.lower() in heads or c.lower_ in heads) for c in token.children)
     if req == "at":
         return any(c.dep_ == "prep" and c.lower_ in DIRECTED_PREPS for c in token.children)
     return True
+
+
+def _content_head(token):
+    """The noun a quantity stands for: "hundreds of police" -> police; else `token`."""
+    if token.lower_ in QUANTITY_HEADS:
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                return pobj
+    return token
 
 
 def _negated(token) -> bool:
@@ -390,8 +650,8 @@ def _subject(token):
 
 def _verb_arguments(token, skip: set) -> tuple[list, list]:
     actors, targets = [], []
-    subject = _subject(token)
-    passive = [c for c in token.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+    passive = _passive_subjects(token)
+    subject = None if passive else _subject(token)
     if passive:
         targets += passive
         for agent in (c for c in token.children if c.dep_ == "agent"):
@@ -476,7 +736,8 @@ class Sentences:
     """The document's sentences, and its dated Times grouped by sentence, for lookups by offset."""
 
     def __init__(self, doc: Document):
-        self.bounds = [tuple(s) for s in doc.sentences] or [(0, len(doc.text))]
+        whole = [tuple(s) for s in doc.sentences] or [(0, len(doc.text))]
+        self.bounds = [part for start, end in whole for part in _split_at_blank_lines(doc.text, start, end)]
         self.starts = [b[0] for b in self.bounds]
         self.times: dict[int, list[dict]] = {}
         for time in doc.times or []:
@@ -488,6 +749,24 @@ class Sentences:
 
     def index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _split_at_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at its blank lines, each part without the whitespace around it: no sentence spans paragraphs."""
+    parts, at = [], start
+    for match in BLANK_LINE.finditer(text, start, end):
+        parts.append((at, match.start()))
+        at = match.end()
+    parts.append((at, end))
+    out = []
+    for a, b in parts:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out or [(start, end)]
 
 
 def _date(doc: Document, parse, trigger, candidates: list[dict], attribution: dict | None) -> tuple:
@@ -567,9 +846,10 @@ def _lent_nouns(parse, triggers: dict, lex: Lexicon) -> dict:
             continue
         gov = _governor(token)
         phrase = token.head if token.dep_ == "compound" else token
-        if gov is not None and gov.lemma_.lower() in lex.light_verbs and (
-                phrase.dep_ == "dobj" or phrase.dep_ == "pobj" and phrase.head.lower_ == "in"):
-            lent[gov.i] = i
+        if gov is None or gov.lemma_.lower() not in lex.light_verbs:
+            continue
+        if phrase.dep_ == "dobj" or phrase.dep_ == "pobj" and phrase.head.lower_ == "in" and gov.i not in lent:
+            lent[gov.i] = i  # the object wins: "made concessions in talks" lends the concessions
     return lent
 
 
@@ -679,6 +959,8 @@ def _draft(token, sense: Sense, typed: tuple, lent: dict, mentions: Mentions, le
         return Draft(token, sense, type_, mode, actors, targets, [token])
     actors, targets = _noun_arguments(token, sense, mentions)
     gov = _governor(token)
+    if _ceasefire_in_effect(token, gov, lex):
+        type_, mode = "RETREAT", "ceasefire"
     place_heads = [token]
     if gov is not None and lent.get(gov.i) == token.i:
         if _negated(gov):
@@ -694,9 +976,25 @@ def _draft(token, sense: Sense, typed: tuple, lent: dict, mentions: Mentions, le
     elif token.dep_ == "pobj" and token.head.dep_ == "agent" and not targets:
         targets = [c for c in token.head.head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]  # "hit by an attack"
         place_heads.append(token.head.head)
+    elif _on_event(token, mentions, lex):
+        actors = [token.head.head]  # "an activist on hunger strike": the activist strikes
     elif not actors and not targets:
         return None
     return Draft(token, sense, type_, mode, actors, targets, place_heads)
+
+
+def _on_event(token, mentions: Mentions, lex: Lexicon) -> bool:
+    """True for an event noun after "on" that hangs on a person: "workers on strike", "troops on patrol"."""
+    return token.dep_ == "pobj" and token.head.lower_ == "on" and _pos_class(token.head.head) == "NOUN" \
+        and _is_actor_like(token.head.head, mentions, lex)
+
+
+def _ceasefire_in_effect(token, gov, lex: Lexicon) -> bool:
+    """A ceasefire that begins, holds or is observed is carried out (PLOVER RETREAT), not only declared (CONCEDE)."""
+    if token.lemma_.lower() not in CEASEFIRE_NOUNS or gov is None or _has_future_modal(gov):
+        return False
+    verb = gov.lemma_.lower()
+    return verb in CEASEFIRE_KEPT_VERBS or (token.dep_ == "nsubj" and (verb in lex.occur_verbs or verb == "hold"))
 
 
 def _time_tokens(doc: Document, parse) -> set[int]:
@@ -722,6 +1020,7 @@ def _is_argument(token, not_arguments: set[int]) -> bool:
 def find_events(doc: Document, parse, lex: Lexicon | None = None) -> list[dict]:
     """Every event in `doc`, as CONTRACT.md Event records, in text order."""
     lex = lex or load_lexicon()
+    parse = events_parse(parse)
     mentions = Mentions(doc, parse)
     triggers = find_triggers(parse, mentions, lex)
     not_arguments = _time_tokens(doc, parse)
