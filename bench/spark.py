@@ -17,10 +17,10 @@ spawned, spaCy loaded when extracting). `import` (Parquet to SQLite, then
 linking, up to LINK_AT_MOST documents) is timed once, for local[2].
 
 Linking (`--link-docs`) compares the single-machine `link(store)` with
-Spark's `copy_links` on local[2], over distinct made-up reports of which a
-tenth are copies; without extraction there are no entities or events, so
-both do copy and story linking only, and the copy links found are printed
-to check they agree.
+`spark.link.link_on_spark` (`--link-master`, local[2] by default), over
+distinct made-up reports of which a tenth are copies; without extraction
+there are no entities or events, so both do copy and story linking only.
+It prints whether the two found identical links, and Spark's time per stage.
 """
 from __future__ import annotations
 
@@ -162,56 +162,61 @@ def make_link_corpus(folder: Path, docs: int, files: int) -> None:
         out.close()
 
 
-def link_child(corpus: str, tmp: str) -> None:
-    """Copy linking on Spark local[2] beside the single-machine linker, over the same --no-extract documents."""
+def link_child(corpus: str, tmp: str, master: str) -> None:
+    """Linking on Spark beside the single-machine linker, over the same --no-extract documents."""
     from newstrace import spark as ns
     from newstrace.link import link
+    from newstrace.spark.link import link_on_spark
     from newstrace.store import SQLiteStore
 
-    spark = ns.spark_session("local[2]", {"spark.driver.memory": "2g", "spark.sql.shuffle.partitions": "8"})
+    spark = ns.spark_session(master, {"spark.driver.memory": "6g", "spark.sql.shuffle.partitions": "16"})
     spark.sparkContext.setLogLevel("ERROR")
     report = ns.run_spark([corpus], f"{tmp}/link-out", spark, extract=False)
     start = time.perf_counter()
-    from newstrace.spark.link import copy_links
-
-    found = copy_links(spark, f"{tmp}/link-out").count()
-    on_spark = time.perf_counter() - start
+    on_spark = link_on_spark(spark, f"{tmp}/link-out")
+    spark_seconds = time.perf_counter() - start
+    spark_links = {(r["a"], r["b"], r["kind"]) for r in spark.read.parquet(f"{tmp}/link-out/links/links").toLocalIterator()}
     with SQLiteStore(f"{tmp}/link.db") as store:
         ns.import_dir(f"{tmp}/link-out", store, spark, link_after=False)
         start = time.perf_counter()
-        linked = link(store)
+        link(store)
         single = time.perf_counter() - start
-        copies = sum(n for kind, n in linked.links.items() if kind != "same_story")
+        single_links = set(store.all_links())
     spark.stop()
-    print(json.dumps({"documents": report.documents, "spark": on_spark, "spark_links": found, "single": single, "single_links": copies}))
+    print(json.dumps({"documents": report.documents, "spark": spark_seconds, "stages": on_spark.seconds, "spark_links": len(spark_links),
+                      "single": single, "single_links": len(single_links), "same": spark_links == single_links,
+                      "pairs": on_spark.pairs_compared, "rounds": on_spark.component_rounds}))
 
 
-def link_run(docs: int, files: int, tmp: Path) -> None:
+def link_run(docs: int, files: int, tmp: Path, master: str) -> None:
     corpus = tmp / "link-corpus"
     make_link_corpus(corpus, docs, files)
-    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp), master], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         sys.exit(f"link bench failed:\n{done.stderr[-2000:]}")
     rate = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\nlinking {rate['documents']} --no-extract documents (a tenth copies); load average {os.getloadavg()[0]:.1f}")
-    print(f"{'linker':<32} {'seconds':>8} {'docs/s':>8} {'copy links':>11}")
-    print(f"{'link(store), one core':<32} {rate['single']:>8.1f} {rate['documents'] / rate['single']:>8.1f} {rate['single_links']:>11}")
-    print(f"{'spark copy_links, local[2]':<32} {rate['spark']:>8.1f} {rate['documents'] / rate['spark']:>8.1f} {rate['spark_links']:>11}")
+    print(f"{'linker':<32} {'seconds':>8} {'docs/s':>8} {'links':>8}")
+    print(f"{'link(store), one core':<32} {rate['single']:>8.1f} {rate['documents'] / rate['single']:>8.1f} {rate['single_links']:>8}")
+    print(f"{'link_on_spark, ' + master:<32} {rate['spark']:>8.1f} {rate['documents'] / rate['spark']:>8.1f} {rate['spark_links']:>8}")
+    print(f"  identical links: {rate['same']}; {rate['pairs']} pairs compared; component rounds {rate['rounds']}")
+    print("  Spark stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rate["stages"].items()))
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--link-child":
-        link_child(*sys.argv[2:4])
+        link_child(*sys.argv[2:5])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         master, corpus, tiny, tmp, extract, import_too = sys.argv[2:8]
         child(master, corpus, tiny, tmp, extract == "1", import_too == "1")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=2000, help="documents in the --no-extract run")
+    parser.add_argument("--docs", type=int, default=2000, help="documents in the --no-extract run (0: skip it)")
     parser.add_argument("--extract-docs", type=int, default=200, help="documents in the full-extraction run (0: skip it)")
     parser.add_argument("--files", type=int, default=16, help="input files (Spark tasks)")
     parser.add_argument("--link-docs", type=int, default=10_000, help="documents in the linking comparison (0: skip it)")
+    parser.add_argument("--link-master", default="local[2]", help="Spark master for the linking comparison")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     args = parser.parse_args()
     from newstrace.spark import spark_available
@@ -220,11 +225,12 @@ def main() -> None:
     if missing:
         sys.exit(f"bench/spark.py: Spark cannot run here: {missing}")
     with tempfile.TemporaryDirectory() as tmp:
-        run(args.docs, args.files, False, Path(args.shared), Path(tmp))
+        if args.docs:
+            run(args.docs, args.files, False, Path(args.shared), Path(tmp))
         if args.extract_docs:
             run(args.extract_docs, args.files, True, Path(args.shared), Path(tmp))
         if args.link_docs:
-            link_run(args.link_docs, args.files, Path(tmp))
+            link_run(args.link_docs, args.files, Path(tmp), args.link_master)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ LINKS = "links"
 REPORT = "report.json"
 #: Rows put in the store per transaction when loading.
 LOAD_BATCH = 500
+#: What `link.copies.compare` and `document_key` read of a document.
+COMPARED_FIELDS = ("id", "source", "url", "title", "published", "text", "sentences", "title_flags", "boilerplate")
 #: Cut the lineage of the label-propagation loop every this many rounds.
 CHECKPOINT_EVERY = 5
 
@@ -82,43 +84,45 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     """Link the documents of a `newstrace spark` output; write the result to `out_dir/links`."""
     report, clock = SparkLinkReport(), _Clock()
     sc = spark.sparkContext
-    docs = _documents(spark, out_dir).persist()  # (id, (order, data))
+    parts = shuffle_partitions(sc)
+    docs = _documents(spark, out_dir, parts).persist()  # (id, (order, data))
     features = docs.map(lambda kv: doc_features(kv[0], *kv[1])).persist()
     report.documents = features.count()
     clock.lap(report, "features")
 
-    in_order = features.map(lambda f: (f["order"], (f["id"], f["entities"]))).sortByKey().toLocalIterator()
+    in_order = features.map(lambda f: (f["order"], (f["id"], f["entities"]))).sortByKey(True, parts).toLocalIterator()
     global_ids, blocks = global_pass((order, doc_id, entities) for order, (doc_id, entities) in in_order)
     id_rows = sc.parallelize([(doc_id, (global_ids[doc_id], blocks[doc_id])) for doc_id in global_ids], max(1, sc.defaultParallelism))
     clock.lap(report, "global_ids")
 
-    links = copy_and_story_links(features, docs, id_rows, report).persist()
+    links = copy_and_story_links(features, docs, id_rows, report, parts)
     clock.lap(report, "document_links")
 
-    views = docs.leftOuterJoin(id_rows).flatMap(lambda kv: event_rows(kv[0], kv[1][0][0], kv[1][0][1], (kv[1][1] or ({}, []))[0])).persist()
-    event_pairs = event_pair_rows(views, links).persist()
+    views = docs.leftOuterJoin(id_rows, parts).flatMap(lambda kv: event_rows(kv[0], kv[1][0][0], kv[1][0][1], (kv[1][1] or ({}, []))[0])).persist()
+    event_pairs = event_pair_rows(views, links, parts).persist()
     report.event_pairs = event_pairs.count()
     clock.lap(report, "event_pairs")
 
-    stories, story_rounds = story_records(features, links)
-    clusters, records, conflicts, cluster_rounds = cluster_rows(views, event_pairs)
+    stories, story_rounds = story_records(features, links, parts)
+    clusters, records, conflicts, cluster_rounds = cluster_rows(views, event_pairs, parts)
     report.component_rounds = {"stories": story_rounds, "event_clusters": cluster_rounds}
+    clock.lap(report, "components")
 
     target = Path(out_dir) / LINKS
-    doc_rows = features.map(lambda f: (f["id"], (f["order"], f["hash"], f["bands"]))).join(id_rows).map(
+    doc_rows = features.map(lambda f: (f["id"], (f["order"], f["hash"], f["bands"]))).join(id_rows, parts).map(
         lambda kv: (kv[0], *kv[1][0][0], kv[1][0][1], json.dumps(kv[1][0][2]), json.dumps(kv[1][1][1])))
-    _write(spark, target / "documents", doc_rows, "id string, file_index int, item_index int, text_hash string, bands string, blocks string")
+    _write(spark, target / "documents", doc_rows, "id string, file_index int, item_index bigint, text_hash string, bands string, blocks string")
     _write(spark, target / "links", links.map(lambda kv: kv[1][1]),
            "a string, b string, kind string, score double, original string, evidence string, reason string")
     _write(spark, target / "event_views", views.map(lambda v: (v["ref"], v["order"][0], v["order"][1], v["order"][2], json.dumps(v["keys"]), json.dumps(v["view"], ensure_ascii=False))),
-           "ref string, file_index int, item_index int, event_index int, keys string, data string")
+           "ref string, file_index int, item_index bigint, event_index int, keys string, data string")
     _write(spark, target / "event_pairs", event_pairs, "a string, b string, same boolean, slot string, reason string")
     report.stories = _write(spark, target / "stories", stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]))),
                             "id string, label string, first_reported string, documents string")
     report.event_clusters = _write(spark, target / "event_clusters", clusters, "ref string, cluster string")
     _write(spark, target / "corpus_records", records.map(lambda r: ("event_clusters", r["id"], json.dumps(r, ensure_ascii=False))).union(
         conflicts.map(lambda r: ("conflicts", r["id"], json.dumps(r, ensure_ascii=False)))), "kind string, id string, data string")
-    clock.lap(report, "components_and_writing")
+    clock.lap(report, "writing")
     for rdd in (docs, features, links, views, event_pairs):
         rdd.unpersist()
     report.links = _link_counts(spark, target / "links")
@@ -126,10 +130,19 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     return report
 
 
-def _documents(spark, out_dir: str):
+def shuffle_partitions(sc) -> int:
+    """Partitions for every shuffle: `spark.default.parallelism`, else the cores Spark has.
+
+    Fixed, because PySpark's join otherwise takes the sum of both sides'
+    partitions, and a chain of joins would multiply tiny tasks.
+    """
+    return int(sc.getConf().get("spark.default.parallelism", "0")) or max(2, sc.defaultParallelism)
+
+
+def _documents(spark, out_dir: str, parts: int):
     """(id, ((file_index, item_index), data)) for each document, at its first place in ingest order."""
     frame = spark.read.parquet(str(Path(out_dir) / DOCUMENTS)).select("file_index", "item_index", "id", "data")
-    return frame.rdd.map(lambda r: (r["id"], ((r["file_index"], r["item_index"]), r["data"]))).reduceByKey(min)
+    return frame.rdd.map(lambda r: (r["id"], ((r["file_index"], r["item_index"]), r["data"]))).reduceByKey(min, parts)
 
 
 def doc_features(doc_id: str, order: tuple[int, int], data: str) -> dict:
@@ -161,27 +174,35 @@ def keyed(rows, keys_of) -> object:
     return rows.flatMap(lambda row: [(key, (row[0], row[1], times)) for key, times in Counter(keys_of(row)).items()])
 
 
-def bucket_predecessors(members: list[tuple]) -> Iterator[tuple[tuple[str, str], int]]:
-    """((later, earlier), times) for the refs sharing one key, as the store's index answers them.
+def bucket_predecessors(members: list[tuple]) -> Iterator[tuple[str, tuple[list[str], int]]]:
+    """(later, (earlier refs, times)) for the refs sharing one key, as the store's index answers them.
 
     A ref meets every earlier ref holding the key, unless more than
     MAX_DOCS_PER_KEY of them do: then the key is too common and tells nothing.
+    One record per (key, ref), not per pair, keeps the shuffle small.
     """
     ordered = sorted(members)
     for n, (_, ref, times) in enumerate(ordered[: MAX_DOCS_PER_KEY + 1]):
-        for _, earlier, _ in ordered[:n]:
-            yield (ref, earlier), times
+        if n:
+            yield ref, ([earlier for _, earlier, _ in ordered[:n]], times)
 
 
-def shared_key_counts(keyed_rows):
-    """((later, earlier), keys shared) over one index."""
-    return keyed_rows.groupByKey().flatMap(lambda kv: bucket_predecessors(list(kv[1]))).reduceByKey(add)
+def _count(counts: Counter, met: tuple[list[str], int]) -> Counter:
+    earlier, times = met
+    for ref in earlier:
+        counts[ref] += times
+    return counts
+
+
+def shared_key_counts(keyed_rows, parts: int):
+    """(later, Counter of keys shared with each earlier ref) over one index, as `refs_with_keys` counts them."""
+    met = keyed_rows.groupByKey(parts).flatMap(lambda kv: bucket_predecessors(list(kv[1])))
+    return met.combineByKey(lambda m: _count(Counter(), m), _count, lambda a, b: a + b, parts)
 
 
 def top_candidates(counts, at_least: int = 1):
     """(later, earlier) for the MAX_CANDIDATES earlier refs sharing most keys with each later one."""
-    per_ref = counts.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
-    return per_ref.flatMap(lambda kv: [(kv[0], other) for other, count in top_refs(dict(kv[1])) if count >= at_least])
+    return counts.flatMap(lambda kv: [(kv[0], other) for other, count in top_refs(kv[1]) if count >= at_least])
 
 
 def first_with_same_hash(members: list[tuple]) -> Iterator[tuple[str, str]]:
@@ -197,33 +218,47 @@ def same_source_pairs(members: list[str]) -> Iterator[tuple[str, str]]:
     return ((a, b) for a in members for b in members if a != b)
 
 
-def copy_and_story_links(features, docs, id_rows, report: SparkLinkReport):
+def copy_and_story_links(features, docs, id_rows, report: SparkLinkReport, parts: int):
     """((a, b), (turn order, link row)) for every document link, as `put_link` stores it."""
     bands = keyed(features.map(lambda f: (f["order"], f["id"], f["bands"])), lambda row: row[2])
-    entity_rows = features.map(lambda f: (f["id"], f["order"])).join(id_rows).map(lambda kv: (kv[1][0], kv[0], kv[1][1][1]))
-    entity_counts = shared_key_counts(keyed(entity_rows, lambda row: row[2])).persist()
+    entity_rows = features.map(lambda f: (f["id"], f["order"])).join(id_rows, parts).map(lambda kv: (kv[1][0], kv[0], kv[1][1][1]))
+    entity_counts = shared_key_counts(keyed(entity_rows, lambda row: row[2]), parts).persist()
     candidates = (
-        top_candidates(shared_key_counts(bands))
+        top_candidates(shared_key_counts(bands, parts))
         .union(top_candidates(entity_counts, MIN_SHARED_ENTITY_KEYS))
-        .union(features.map(lambda f: (f["hash"], (f["order"], f["id"]))).groupByKey().flatMap(lambda kv: first_with_same_hash(list(kv[1]))))
-        .union(features.map(lambda f: (f["source"], f["id"])).groupByKey().flatMap(lambda kv: same_source_pairs(list(kv[1]))))
-        .distinct()
+        .union(features.map(lambda f: (f["hash"], (f["order"], f["id"]))).groupByKey(parts).flatMap(lambda kv: first_with_same_hash(list(kv[1]))))
+        .union(features.map(lambda f: (f["source"], f["id"])).groupByKey(parts).flatMap(lambda kv: same_source_pairs(list(kv[1]))))
     )
-    with_counts = candidates.map(lambda pair: (pair, 0)).leftOuterJoin(entity_counts).map(lambda kv: (kv[0], kv[1][1] or 0))
-    turns = with_counts.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(docs)  # (turn, ((other, shared), (order, data)))
-    both = turns.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(docs)  # (other, ((turn, shared, (order, data)), (o, data)))
-    decided = both.map(lambda kv: decide(kv[1][0][0], kv[1][0][2], kv[0], kv[1][1][1], kv[1][0][1])).persist()
+    per_turn = candidates.groupByKey(parts).leftOuterJoin(entity_counts, parts)  # (turn, (others, Counter or None))
+    pairs = per_turn.flatMap(lambda kv: [(other, (kv[0], (kv[1][1] or {}).get(other, 0))) for other in set(kv[1][0])])
+    slim = docs.mapValues(lambda v: (v[0], for_comparison(v[1]))).persist()
+    # Each turn's comparisons run together: the other side's text travels once per pair, the turn's once.
+    others = pairs.join(slim, parts).map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1][1])))  # (turn, (other, shared, data))
+    decided = others.groupByKey(parts).join(slim, parts).flatMap(lambda kv: decide_turn(kv[0], kv[1][1], list(kv[1][0]))).persist()
     report.pairs_compared = decided.count()
-    entity_counts.unpersist()
-    links = decided.filter(lambda row: row is not None).reduceByKey(lambda x, y: max(x, y, key=lambda r: r[0]))
-    decided.unpersist()
+    links = decided.filter(lambda row: row is not None).reduceByKey(lambda x, y: max(x, y, key=lambda r: r[0]), parts).persist()
+    links.count()  # computed while what it comes from is still cached
+    for rdd in (decided, entity_counts, slim):
+        rdd.unpersist()
     return links
 
 
-def decide(turn_id: str, turn: tuple, other_id: str, other_data: str, shared_entities: int):
-    """The link `link(store)` writes when `turn_id`'s turn compares it with `other_id`, keyed by the sorted pair."""
+def for_comparison(data: str) -> str:
+    """A document's JSON with only what `compare` and `document_key` read: less to move per candidate pair."""
+    doc = json.loads(data)
+    return json.dumps({k: doc[k] for k in COMPARED_FIELDS if k in doc}, ensure_ascii=False)
+
+
+def decide_turn(turn_id: str, turn: tuple, others: list[tuple]) -> list:
+    """What one document's turn of `link(store)` decides against each candidate: `decide` per pair."""
     order, data = turn
-    doc, other = Document.from_dict(json.loads(data)), Document.from_dict(json.loads(other_data))
+    doc = Document.from_dict(json.loads(data))
+    return [decide(turn_id, order, doc, other_id, Document.from_dict(json.loads(other_data)), shared)
+            for other_id, shared, other_data in sorted(others)]
+
+
+def decide(turn_id: str, order: tuple, doc: Document, other_id: str, other: Document, shared_entities: int):
+    """The link `link(store)` writes when `turn_id`'s turn compares it with `other_id`, keyed by the sorted pair."""
     decision = compare(doc, other, shared_entities=shared_entities, same_source=document_key(doc) == document_key(other))
     if not decision:
         return None
@@ -247,16 +282,16 @@ def event_rows(doc_id: str, order: tuple, data: str, global_ids: dict[str, str])
     return rows
 
 
-def event_pair_rows(views, links):
+def event_pair_rows(views, links, parts: int):
     """(a, b, same, slot, reason) for every pair of event mentions `link` compares."""
-    counts = shared_key_counts(keyed(views.map(lambda v: (v["order"], v["ref"], v["keys"])), lambda row: row[2]))
+    counts = shared_key_counts(keyed(views.map(lambda v: (v["order"], v["ref"], v["keys"])), lambda row: row[2]), parts)
     pairs = top_candidates(counts).filter(lambda pair: pair[0].split(":", 1)[0] != pair[1].split(":", 1)[0])
     linked = links.map(lambda kv: (kv[0], True))
     by_docs = pairs.map(lambda p: (tuple(sorted((p[0].split(":", 1)[0], p[1].split(":", 1)[0]))), p))
-    with_linked = by_docs.leftOuterJoin(linked).map(lambda kv: (kv[1][0], bool(kv[1][1])))
+    with_linked = by_docs.leftOuterJoin(linked, parts).map(lambda kv: (kv[1][0], bool(kv[1][1])))
     data = views.map(lambda v: (v["ref"], v["view"]))
-    first = with_linked.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(data)  # (ref, ((other, linked), view))
-    both = first.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1], kv[1][0][1]))).join(data)  # (other, ((ref, view, linked), other view))
+    first = with_linked.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(data, parts)  # (ref, ((other, linked), view))
+    both = first.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][1], kv[1][0][1]))).join(data, parts)  # (other, ((ref, view, linked), other view))
     return both.map(lambda kv: decide_events(kv[1][0][1], kv[1][1], kv[1][0][2]))
 
 
@@ -269,7 +304,7 @@ def decide_events(view: dict, other: dict, docs_linked: bool) -> tuple:
 # -- connected components -------------------------------------------------------------
 
 
-def connected_components(vertices, edges) -> tuple[object, int]:
+def connected_components(vertices, edges, parts: int) -> tuple[object, int]:
     """(vertex, smallest vertex of its component), by min-label propagation over joins; and the rounds taken.
 
     Each round every vertex takes the smallest label among itself and its
@@ -278,29 +313,29 @@ def connected_components(vertices, edges) -> tuple[object, int]:
     their own component and skip the loop.
     """
     adjacency = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).persist()
-    labels = adjacency.keys().distinct().map(lambda v: (v, v)).persist()
+    labels = adjacency.keys().distinct(parts).map(lambda v: (v, v)).persist()
     rounds = 0
     while True:
         rounds += 1
-        proposals = adjacency.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-        updated = labels.union(proposals).reduceByKey(min).persist()
+        proposals = adjacency.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))
+        updated = labels.union(proposals).reduceByKey(min, parts).persist()
         if rounds % CHECKPOINT_EVERY == 0:
             updated.localCheckpoint()
-        changed = updated.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        changed = updated.join(labels, parts).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels.unpersist()
         labels = updated
         if not changed:
             break
     adjacency.unpersist()
-    alone = vertices.map(lambda v: (v, None)).subtractByKey(labels).map(lambda kv: (kv[0], kv[0]))
+    alone = vertices.map(lambda v: (v, None)).subtractByKey(labels, parts).map(lambda kv: (kv[0], kv[0]))
     return labels.union(alone), rounds
 
 
-def story_records(features, links) -> tuple[object, int]:
+def story_records(features, links, parts: int) -> tuple[object, int]:
     """One story per connected group of documents, each built by `link.corpus.story_record`."""
-    components, rounds = connected_components(features.map(lambda f: f["id"]), links.keys())
+    components, rounds = connected_components(features.map(lambda f: f["id"]), links.keys(), parts)
     meta = features.map(lambda f: (f["id"], (f["published"], tuple(f["order"]), f["title"], f["label"])))
-    groups = components.join(meta).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey()
+    groups = components.join(meta, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey(parts)
     return groups.map(lambda kv: _story(dict(kv[1]))), rounds
 
 
@@ -308,11 +343,12 @@ def _story(meta: dict) -> dict:
     return story_record(sorted(meta), meta, lambda doc_id: meta[doc_id][3])
 
 
-def cluster_rows(views, event_pairs) -> tuple:
+def cluster_rows(views, event_pairs, parts: int) -> tuple:
     """(ref, cluster) for every event mention; records and conflicts for clusters told by several documents."""
     same = event_pairs.filter(lambda p: p[2]).map(lambda p: (p[0], p[1]))
-    components, rounds = connected_components(views.map(lambda v: v["ref"]), same)
-    groups = components.join(views.map(lambda v: (v["ref"], v["summary"]))).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey()
+    components, rounds = connected_components(views.map(lambda v: v["ref"]), same, parts)
+    summaries = views.map(lambda v: (v["ref"], v["summary"]))
+    groups = components.join(summaries, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey(parts)
     clusters = groups.map(lambda kv: sorted(kv[1])).persist()
     cluster_of = clusters.flatMap(lambda group: [(ref, cluster_id_of([r for r, _ in group])) for ref, _ in group])
     several = clusters.filter(lambda group: len({ref.split(":", 1)[0] for ref, _ in group}) > 1)
