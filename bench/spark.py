@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import accumulate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,7 @@ def make_link_corpus(folder: Path, docs: int, files: int) -> None:
     """`docs` distinct reports of Zipf-distributed made-up words, a tenth of them exact or near copies."""
     rng = random.Random(11)
     vocabulary = [f"w{n}" for n in range(20_000)]
-    weights = [1 / (n + 1) for n in range(len(vocabulary))]
+    cumulative = list(accumulate(1 / (n + 1) for n in range(len(vocabulary))))  # summed once, not per call
     folder.mkdir(parents=True)
     outs = [open(folder / f"part-{n:03d}.jsonl", "w", encoding="utf-8") for n in range(files)]
     bodies: list[str] = []
@@ -153,7 +154,7 @@ def make_link_corpus(folder: Path, docs: int, files: int) -> None:
         if bodies and rng.random() < 0.1:
             body = rng.choice(bodies) + ("" if rng.random() < 0.5 else " An added closing sentence.")
         else:
-            sentences = [" ".join(rng.choices(vocabulary, weights, k=rng.randint(12, 25))).capitalize() + "." for _ in range(rng.randint(8, 20))]
+            sentences = [" ".join(rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(12, 25))).capitalize() + "." for _ in range(rng.randint(8, 20))]
             body = " ".join(sentences)
         bodies.append(body)
         line = {"title": f"Report {i}", "maintext": body, "date_publish": f"2025-03-{1 + i % 28:02d} 10:00:00", "url": f"https://example.org/l{i}"}
@@ -162,7 +163,7 @@ def make_link_corpus(folder: Path, docs: int, files: int) -> None:
         out.close()
 
 
-def link_child(corpus: str, tmp: str, master: str) -> None:
+def link_child(corpus: str, tmp: str, master: str, single_max: str) -> None:
     """Linking on Spark beside the single-machine linker, over the same --no-extract documents."""
     from newstrace import spark as ns
     from newstrace.link import link
@@ -176,28 +177,34 @@ def link_child(corpus: str, tmp: str, master: str) -> None:
     on_spark = link_on_spark(spark, f"{tmp}/link-out")
     spark_seconds = time.perf_counter() - start
     spark_links = {(r["a"], r["b"], r["kind"]) for r in spark.read.parquet(f"{tmp}/link-out/links/links").toLocalIterator()}
-    with SQLiteStore(f"{tmp}/link.db") as store:
-        ns.import_dir(f"{tmp}/link-out", store, spark, link_after=False)
-        start = time.perf_counter()
-        link(store)
-        single = time.perf_counter() - start
-        single_links = set(store.all_links())
+    single, single_links = None, None
+    if report.documents <= int(single_max):
+        with SQLiteStore(f"{tmp}/link.db") as store:
+            ns.import_dir(f"{tmp}/link-out", store, spark, link_after=False)
+            start = time.perf_counter()
+            link(store)
+            single = time.perf_counter() - start
+            single_links = set(store.all_links())
     spark.stop()
     print(json.dumps({"documents": report.documents, "spark": spark_seconds, "stages": on_spark.seconds, "spark_links": len(spark_links),
-                      "single": single, "single_links": len(single_links), "same": spark_links == single_links,
+                      "single": single, "single_links": None if single_links is None else len(single_links),
+                      "same": None if single_links is None else spark_links == single_links,
                       "pairs": on_spark.pairs_compared, "rounds": on_spark.component_rounds}))
 
 
-def link_run(docs: int, files: int, tmp: Path, master: str) -> None:
+def link_run(docs: int, files: int, tmp: Path, master: str, single_max: int) -> None:
     corpus = tmp / "link-corpus"
     make_link_corpus(corpus, docs, files)
-    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp), master], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp), master, str(single_max)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         sys.exit(f"link bench failed:\n{done.stderr[-2000:]}")
     rate = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\nlinking {rate['documents']} --no-extract documents (a tenth copies); load average {os.getloadavg()[0]:.1f}")
     print(f"{'linker':<32} {'seconds':>8} {'docs/s':>8} {'links':>8}")
-    print(f"{'link(store), one core':<32} {rate['single']:>8.1f} {rate['documents'] / rate['single']:>8.1f} {rate['single_links']:>8}")
+    if rate["single"] is None:
+        print(f"{'link(store), one core':<32} not run (over --link-single-max)")
+    else:
+        print(f"{'link(store), one core':<32} {rate['single']:>8.1f} {rate['documents'] / rate['single']:>8.1f} {rate['single_links']:>8}")
     print(f"{'link_on_spark, ' + master:<32} {rate['spark']:>8.1f} {rate['documents'] / rate['spark']:>8.1f} {rate['spark_links']:>8}")
     print(f"  identical links: {rate['same']}; {rate['pairs']} pairs compared; component rounds {rate['rounds']}")
     print("  Spark stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rate["stages"].items()))
@@ -205,7 +212,7 @@ def link_run(docs: int, files: int, tmp: Path, master: str) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--link-child":
-        link_child(*sys.argv[2:5])
+        link_child(*sys.argv[2:6])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         master, corpus, tiny, tmp, extract, import_too = sys.argv[2:8]
@@ -217,6 +224,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=16, help="input files (Spark tasks)")
     parser.add_argument("--link-docs", type=int, default=10_000, help="documents in the linking comparison (0: skip it)")
     parser.add_argument("--link-master", default="local[2]", help="Spark master for the linking comparison")
+    parser.add_argument("--link-single-max", type=int, default=20_000, help="run the single-machine linker only up to this many documents")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     args = parser.parse_args()
     from newstrace.spark import spark_available
@@ -230,7 +238,7 @@ def main() -> None:
         if args.extract_docs:
             run(args.extract_docs, args.files, True, Path(args.shared), Path(tmp))
         if args.link_docs:
-            link_run(args.link_docs, args.files, Path(tmp), args.link_master)
+            link_run(args.link_docs, args.files, Path(tmp), args.link_master, args.link_single_max)
 
 
 if __name__ == "__main__":

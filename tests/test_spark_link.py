@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -17,14 +18,13 @@ from spark_fixtures import _export, _same_export, _single_machine, corpus, small
 
 
 def _linked_on_spark(spark, paths, tmp_path, extract):
-    """Run the paths on Spark, link there, and load both into a fresh store."""
+    """Run and link the paths on Spark, then import into a fresh store, which loads the links as they are."""
     out = tmp_path / "out"
-    ns.run_spark(paths, str(out), spark, extract=extract)
-    report = sl.link_on_spark(spark, str(out))
+    ran = ns.run_spark(paths, str(out), spark, extract=extract, link=True)
     store = SQLiteStore(str(tmp_path / "spark.db"))
-    ns.import_dir(str(out), store, spark, link_after=False)
-    sl.load_links(spark, str(out), store)
-    return report, store, out
+    imported = ns.import_dir(str(out), store, spark)
+    assert imported.linked.documents == ran.linked["documents"], "the import should load the links, not link again"
+    return sl.SparkLinkReport(**{**ran.linked}), store, out
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,20 @@ def test_entities_events_and_clusters_on_spark_match_the_single_machine_linker(s
     assert exported["entities"] and sum(bool(d["events"]) for d in exported["documents"]) >= 3
     assert _same_export(_export(store), _export(expected))
     assert sorted(map(sorted, (p.items() for p in store.event_pairs()))) == sorted(map(sorted, (p.items() for p in expected.event_pairs())))
+
+
+def test_an_import_into_a_store_holding_other_documents_links_them_all_on_this_machine(spark, linked_runs, corpus, tmp_path):
+    """The Spark run never saw the documents already stored, so its links are not enough there."""
+    earlier = tmp_path / "earlier.jsonl"
+    line = json.loads(next(corpus.glob("wire_*.jsonl")).read_text().splitlines()[1])
+    earlier.write_text(json.dumps({**line, "url": "https://earlier.example.org/1"}) + "\n")
+    with SQLiteStore(str(tmp_path / "mixed.db")) as store, SQLiteStore(str(tmp_path / "one.db")) as expected:
+        ingest([str(earlier)], store, extract=False, link_after=False)
+        imported = ns.import_dir(str(linked_runs["out"]), store, spark)
+        assert imported.linked.documents == linked_runs["report"].documents + 1  # linked here, the stored one too
+        ingest([str(earlier)], expected, extract=False, link_after=False)
+        ingest([str(corpus)], expected, extract=False)
+        assert _same_export(_export(store), _export(expected))
 
 
 def test_loading_links_into_a_store_with_linked_documents_is_refused(linked_runs):
@@ -138,3 +152,25 @@ def test_connected_components_label_each_vertex_with_the_smallest_of_its_group(s
     labels, rounds = sl.connected_components(vertices, edges, 2)
     assert dict(labels.collect()) == {"a": "a", "b": "a", "c": "c", "d": "c", "e": "c", "f": "f"}
     assert rounds >= 2
+
+
+def test_cli_spark_links_on_spark_and_import_loads_the_links(spark, monkeypatch, capsys, tmp_path):
+    from newstrace import cli
+
+    (tmp_path / "in").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "in" / f"{name}.txt").write_text("Union leaders met the owners in Rotterdam on Monday to end the strike.\n")
+
+    def run(*args):
+        monkeypatch.setattr(sys, "argv", ["newstrace", *args])
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+        return exited.value.code, capsys.readouterr().err
+
+    code, err = run("spark", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--master", "local[2]", "--no-extract")
+    assert code == 0, err
+    assert "linked on Spark: 1 pairs compared, 1 exact_copy" in err and sl.has_links(str(tmp_path / "run"))
+    code, err = run("import", str(tmp_path / "run"), "--db", str(tmp_path / "news.db"))
+    assert code == 0, err
+    with SQLiteStore(str(tmp_path / "news.db")) as store:
+        assert [kind for _, _, kind in store.all_links()] == ["exact_copy"]

@@ -153,8 +153,11 @@ def link_command(db: DbOpt = None):
 
 
 def _link_line(report) -> str:
-    links = ", ".join(f"{count} {kind}" for kind, count in sorted(report.links.items())) or "no new links"
-    return f"linked {report.documents} new documents: {report.pairs_compared} pairs compared, {links}, {report.event_pairs} event pairs"
+    return f"linked {report.documents} new documents: {report.pairs_compared} pairs compared, {_kinds(report.links)}, {report.event_pairs} event pairs"
+
+
+def _kinds(links: dict[str, int]) -> str:
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(links.items())) or "no new links"
 
 
 @app.command()
@@ -167,7 +170,7 @@ def spark(
     split_bytes: Annotated[int, typer.Option("--split-bytes", min=1, help="read plain JSON Lines files larger than this as one task per range of this many bytes")] = DEFAULT_SPLIT_BYTES,
     stage: Annotated[Optional[str], typer.Option("--stage", help="with --out postgresql://: folder for the Parquet before import [default: a temporary one]")] = None,
     keep_stage: Annotated[bool, typer.Option("--keep-stage", help="with --out postgresql://: keep the staged Parquet")] = False,
-    no_link: Annotated[bool, typer.Option("--no-link", help="with --out postgresql://: skip linking (run `newstrace link` later)")] = False,
+    no_link: Annotated[bool, typer.Option("--no-link", help="do not link on Spark (`newstrace import` then links on this machine)")] = False,
 ):
     """Run the pipeline on Apache Spark into Parquet or a PostgreSQL store. Example: newstrace spark data/ --out run1"""
     from newstrace import spark as on_spark
@@ -178,9 +181,13 @@ def spark(
     if on_spark.is_store_url(out):
         report, imported = on_spark.run_spark_into_store(paths, out, master=master, stage=stage, keep_stage=keep_stage, link_after=not no_link, **options)
     else:
-        report, imported = on_spark.run_spark(paths, out, on_spark.spark_session(master), **options), None
+        report, imported = on_spark.run_spark(paths, out, on_spark.spark_session(master), link=not no_link, **options), None
     written = f"written to {report.out}" if imported is None else f"staged in {report.out}" + ("" if keep_stage else " (removed after import)")
     err.print(f"{report.documents} documents and {report.errors} failures from {report.files} files ({report.tasks} tasks) in {report.seconds:.0f}s, {written}", markup=False)
+    if report.linked and imported is None:
+        linked = report.linked
+        err.print(f"linked on Spark: {linked['pairs_compared']} pairs compared, {_kinds(linked['links'])}, {linked['event_pairs']} event pairs, "
+                  f"{linked['stories']} stories; `newstrace import {report.out}` loads them", markup=False)
     if imported is not None:
         _import_summary(imported, on_spark.store_target(out))
     if report.errors:

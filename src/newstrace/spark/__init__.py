@@ -134,6 +134,7 @@ class SparkReport:
     extract: bool = True
     seconds: float = 0.0
     out: str = ""
+    linked: dict | None = None  # what `spark.link.link_on_spark` found, when the run linked
 
 
 def input_tasks(paths: Iterable[str]) -> list[tuple[int, str, bool]]:
@@ -220,9 +221,12 @@ def run_spark(
     overwrite: bool = False,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     split_bytes: int = DEFAULT_SPLIT_BYTES,
+    link: bool = False,
 ) -> SparkReport:
     """Process every file under `paths` on Spark, one task per file or JSONL byte range; write Parquet under `out`.
 
+    With `link`, the documents are then linked on Spark too (`spark.link`),
+    into `out/links`, which `import_dir` loads instead of linking again.
     Never fails on bad input: each failure is a row of `out/errors`.
     """
     if is_store_url(out):
@@ -231,6 +235,8 @@ def run_spark(
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise UsageError(out, "the output folder is not empty", "give --out a new folder, or pass --overwrite")
     started = time.perf_counter()
+    if overwrite:
+        shutil.rmtree(target / "links", ignore_errors=True)  # an earlier run's links, which no longer hold
     files = input_tasks(paths)
     tasks = byte_range_tasks(files, split_bytes)
     spark = spark or spark_session()
@@ -247,6 +253,10 @@ def run_spark(
             rows.unpersist()
     else:
         _write_empty(spark, target, overwrite)
+    if link and report.documents:
+        from newstrace.spark.link import link_on_spark
+
+        report.linked = asdict(link_on_spark(spark, out))
     report.seconds = round(time.perf_counter() - started, 3)
     target.mkdir(parents=True, exist_ok=True)
     (target / MANIFEST).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
@@ -392,6 +402,7 @@ def import_dir(out_dir: str, store, spark=None, link_after: bool = True) -> Impo
         raise UsageError(out_dir, "not a `newstrace spark` output folder (no documents/ in it)", "give the --out folder of a finished `newstrace spark` run")
     spark = spark or spark_session()
     report = ImportReport()
+    was_empty = not store.list_documents(limit=1)
     for batch in _batches(read_documents(spark, out_dir), IMPORT_BATCH):
         report.added += store.put_documents(batch).added
         report.documents += len(batch)
@@ -399,14 +410,25 @@ def import_dir(out_dir: str, store, spark=None, link_after: bool = True) -> Impo
         store.put_errors(batch)
         report.errors += len(batch)
     if link_after:
-        report.linked = link_imported(store)
+        report.linked = link_imported(store, out_dir, spark, was_empty)
     return report
 
 
-def link_imported(store):
-    """Link what an import added, as `ingest` does after it stores (the step Spark-computed links can replace)."""
-    from newstrace.link import link
+def link_imported(store, out_dir: str, spark, was_empty: bool):
+    """Link what an import added, as `ingest` does after it stores.
 
+    When the run was linked on Spark and the store was empty before the
+    import, the links are loaded as they are. A store that already held
+    documents is linked here with `link`: the Spark run never saw those, and
+    the linker's order (who meets whom first) starts with them.
+    """
+    from newstrace.link import link
+    from newstrace.spark import link as on_spark
+
+    if on_spark.has_links(out_dir) and was_empty:
+        return on_spark.load_links(spark, out_dir, store)
+    if on_spark.has_links(out_dir):
+        log.warning("%s: the store already held documents, which this run did not link; linking here instead", out_dir)
     return link(store)
 
 
@@ -492,7 +514,7 @@ def run_spark_into_store(
         spark = spark or spark_session(master)
         stage_dir = _stage_folder(stage, spark, run_options.get("overwrite", False))
         try:
-            report = run_spark(paths, stage_dir, spark, **run_options)
+            report = run_spark(paths, stage_dir, spark, link=link_after, **run_options)
             imported = import_dir(stage_dir, store, spark, link_after=link_after)
         except BaseException:
             _after_failure(stage_dir, created=stage is None)
@@ -544,24 +566,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split-bytes", type=int, default=DEFAULT_SPLIT_BYTES, help="read plain JSON Lines files larger than this as one task per range of this many bytes")
     parser.add_argument("--stage", default=None, help="with --out postgresql://: folder for the Parquet before import (shared storage on a cluster)")
     parser.add_argument("--keep-stage", action="store_true", help="with --out postgresql://: keep the staged Parquet")
-    parser.add_argument("--no-link", action="store_true", help="with --out postgresql://: import without linking")
-    parser.add_argument("--copy-links", action="store_true", help="also write copy links to OUT/copy_links")
+    parser.add_argument("--no-link", action="store_true", help="do not link on Spark (nor, with --out postgresql://, at import)")
     parser.add_argument("--master", default=None, help="e.g. local[4]; leave unset under spark-submit")
     args = parser.parse_args(argv)
     options = {"extract": not args.no_extract, "overwrite": args.overwrite, "split_bytes": args.split_bytes}
     if is_store_url(args.out):
-        if args.copy_links:
-            raise UsageError(store_target(args.out), "--copy-links writes Parquet", "give --out a folder for --copy-links, or leave it out: import links the documents")
         report, imported = run_spark_into_store(args.paths, args.out, master=args.master, stage=args.stage,
                                                 keep_stage=args.keep_stage, link_after=not args.no_link, **options)
         print(json.dumps({**asdict(report), "imported": imported.documents, "new": len(imported.added)}))
         return 1 if report.errors else 0
     spark = spark_session(args.master)
-    report = run_spark(args.paths, args.out, spark, **options)
+    report = run_spark(args.paths, args.out, spark, link=not args.no_link, **options)
     print(json.dumps(asdict(report)))
-    if args.copy_links:
-        from newstrace.spark.link import write_copy_links
-
-        print(json.dumps({"copy_links": write_copy_links(spark, args.out)}))
     return 1 if report.errors else 0
 

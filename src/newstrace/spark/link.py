@@ -52,6 +52,16 @@ from newstrace.store.links import MAX_DOCS_PER_KEY, ordered_pair
 
 LINKS = "links"
 REPORT = "report.json"
+#: The tables under OUT/links, as `load_links` reads them; JSON in strings where a value is nested.
+TABLES = {
+    "documents": "id string, file_index int, item_index bigint, text_hash string, bands string, blocks string",
+    "links": "a string, b string, kind string, score double, original string, evidence string, reason string",
+    "event_views": "ref string, file_index int, item_index bigint, event_index int, keys string, data string",
+    "event_pairs": "a string, b string, same boolean, slot string, reason string",
+    "stories": "id string, label string, first_reported string, documents string",
+    "event_clusters": "ref string, cluster string",
+    "corpus_records": "kind string, id string, data string",
+}
 #: Rows put in the store per transaction when loading.
 LOAD_BATCH = 500
 #: What `link.copies.compare` and `document_key` read of a document.
@@ -98,7 +108,7 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     links = copy_and_story_links(features, docs, id_rows, report, parts)
     clock.lap(report, "document_links")
 
-    views = docs.leftOuterJoin(id_rows, parts).flatMap(lambda kv: event_rows(kv[0], kv[1][0][0], kv[1][0][1], (kv[1][1] or ({}, []))[0])).persist()
+    views = docs.leftOuterJoin(id_rows, parts).flatMap(_event_rows_of).persist()
     event_pairs = event_pair_rows(views, links, parts).persist()
     report.event_pairs = event_pairs.count()
     clock.lap(report, "event_pairs")
@@ -108,25 +118,22 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     report.component_rounds = {"stories": story_rounds, "event_clusters": cluster_rounds}
     clock.lap(report, "components")
 
-    target = Path(out_dir) / LINKS
-    doc_rows = features.map(lambda f: (f["id"], (f["order"], f["hash"], f["bands"]))).join(id_rows, parts).map(
-        lambda kv: (kv[0], *kv[1][0][0], kv[1][0][1], json.dumps(kv[1][0][2]), json.dumps(kv[1][1][1])))
-    _write(spark, target / "documents", doc_rows, "id string, file_index int, item_index bigint, text_hash string, bands string, blocks string")
-    _write(spark, target / "links", links.map(lambda kv: kv[1][1]),
-           "a string, b string, kind string, score double, original string, evidence string, reason string")
-    _write(spark, target / "event_views", views.map(lambda v: (v["ref"], v["order"][0], v["order"][1], v["order"][2], json.dumps(v["keys"]), json.dumps(v["view"], ensure_ascii=False))),
-           "ref string, file_index int, item_index bigint, event_index int, keys string, data string")
-    _write(spark, target / "event_pairs", event_pairs, "a string, b string, same boolean, slot string, reason string")
-    report.stories = _write(spark, target / "stories", stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]))),
-                            "id string, label string, first_reported string, documents string")
-    report.event_clusters = _write(spark, target / "event_clusters", clusters, "ref string, cluster string")
-    _write(spark, target / "corpus_records", records.map(lambda r: ("event_clusters", r["id"], json.dumps(r, ensure_ascii=False))).union(
-        conflicts.map(lambda r: ("conflicts", r["id"], json.dumps(r, ensure_ascii=False)))), "kind string, id string, data string")
+    tables = {
+        "documents": features.map(lambda f: (f["id"], (f["order"], f["hash"], f["bands"]))).join(id_rows, parts).map(_document_row),
+        "links": links.map(lambda kv: kv[1][1]),
+        "event_views": views.map(_view_row),
+        "event_pairs": event_pairs,
+        "stories": stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]))),
+        "event_clusters": clusters,
+        "corpus_records": records.map(lambda r: _record_row("event_clusters", r)).union(conflicts.map(lambda r: _record_row("conflicts", r))),
+    }
+    written = {name: _write(spark, Path(out_dir) / LINKS / name, rows, TABLES[name]) for name, rows in tables.items()}
+    report.stories, report.event_clusters = written["stories"], written["event_clusters"]
     clock.lap(report, "writing")
     for rdd in (docs, features, links, views, event_pairs):
         rdd.unpersist()
-    report.links = _link_counts(spark, target / "links")
-    (target / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    report.links = _link_counts(spark, Path(out_dir) / LINKS / "links")
+    (Path(out_dir) / LINKS / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
     return report
 
 
@@ -282,6 +289,11 @@ def event_rows(doc_id: str, order: tuple, data: str, global_ids: dict[str, str])
     return rows
 
 
+def _event_rows_of(kv) -> list[dict]:
+    doc_id, ((order, data), ids) = kv
+    return event_rows(doc_id, order, data, ids[0] if ids else {})
+
+
 def event_pair_rows(views, links, parts: int):
     """(a, b, same, slot, reason) for every pair of event mentions `link` compares."""
     counts = shared_key_counts(keyed(views.map(lambda v: (v["order"], v["ref"], v["keys"])), lambda row: row[2]), parts)
@@ -359,6 +371,19 @@ def cluster_rows(views, event_pairs, parts: int) -> tuple:
 # -- writing and loading -----------------------------------------------------------------
 
 
+def _document_row(kv) -> tuple:
+    doc_id, ((order, text_hash, bands), (_, blocks)) = kv
+    return (doc_id, *order, text_hash, json.dumps(bands), json.dumps(blocks))
+
+
+def _view_row(view: dict) -> tuple:
+    return (view["ref"], *view["order"], json.dumps(view["keys"]), json.dumps(view["view"], ensure_ascii=False))
+
+
+def _record_row(kind: str, record: dict) -> tuple:
+    return (kind, record["id"], json.dumps(record, ensure_ascii=False))
+
+
 def _write(spark, path: Path, rows, schema: str) -> int:
     """Write rows as one Parquet table; returns how many."""
     frame = spark.createDataFrame(rows, schema).persist()
@@ -391,8 +416,8 @@ def has_links(out_dir: str) -> bool:
 def load_links(spark, out_dir: str, store) -> LinkReport:
     """Put what `link_on_spark` wrote into `store`, as `link(store)` would have left it.
 
-    The store must hold no linked document yet (the Spark run knew nothing of
-    them); the documents themselves must already be in it.
+    The store must hold this run's documents and no others (the Spark run
+    knew nothing of them); `import_dir` checks that it was empty.
     """
     if next(iter(store.linked_ids()), None) is not None:
         raise UsageError(out_dir, "the store already holds linked documents, which this Spark run did not see",
