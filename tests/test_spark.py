@@ -49,6 +49,26 @@ def test_spark_with_full_extraction_exports_byte_identical_json_to_ingest(spark,
     assert _same_export(_export(imported), _export(expected))
 
 
+def test_each_layer_is_a_parquet_table_of_its_records_with_the_words_they_stand_on(spark, small_corpus, tmp_path):
+    report, store = _on_spark(spark, [str(small_corpus / "examples")], tmp_path / "out", tmp_path / "spark.db", extract=True)
+    exported = json.loads(_export(store))["documents"]
+    for layer in ("entities", "times", "figures", "quotes", "attributions", "events"):
+        rows = spark.read.parquet(str(tmp_path / "out" / "layers" / layer)).collect()
+        assert len(rows) == sum(len(doc[layer]) for doc in exported), layer
+        texts = {doc["id"]: doc["text"] for doc in exported}
+        for row in rows:
+            assert row["text"] == texts[row["doc"]][row["start"]:row["end"]], (layer, row["text"])
+    events = spark.read.parquet(str(tmp_path / "out" / "layers" / "events"))
+    assert events.where("label = 'CONSULT'").count() >= 1 and "month" in events.columns
+
+
+def test_json_export_on_demand_is_the_export_of_an_imported_store(spark, small_corpus, tmp_path):
+    ns.run_spark([str(small_corpus / "examples")], str(tmp_path / "out"), spark, extract=False, link=True)
+    ns.export_json(str(tmp_path / "out"), str(tmp_path / "corpus.json"), spark)
+    expected, _ = _single_machine([str(small_corpus / "examples")], tmp_path / "one.db", extract=False)
+    assert _same_export((tmp_path / "corpus.json").read_text(encoding="utf-8"), _export(expected))
+
+
 def test_documents_are_partitioned_by_publication_month(spark, small_corpus, tmp_path):
     ns.run_spark([str(small_corpus / "examples")], str(tmp_path / "out"), spark, extract=False)
     months = sorted(p.name for p in (tmp_path / "out" / "documents").iterdir() if p.is_dir())

@@ -167,8 +167,11 @@ def test_cli_spark_links_on_spark_and_import_loads_the_links(spark, monkeypatch,
             cli.main()
         return exited.value.code, capsys.readouterr().err
 
-    code, err = run("spark", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--master", "local[2]", "--no-extract")
+    code, err = run("spark", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--master", "local[2]", "--no-extract",
+                    "--json", str(tmp_path / "corpus.json"))
     assert code == 0, err
+    exported = json.loads((tmp_path / "corpus.json").read_text(encoding="utf-8"))
+    assert [doc["links"][0]["kind"] for doc in exported["documents"]] == ["exact_copy"] * 2
     assert "linked on Spark: 1 pairs compared, 1 exact_copy" in err and sl.has_links(str(tmp_path / "run"))
     code, err = run("import", str(tmp_path / "run"), "--db", str(tmp_path / "news.db"))
     assert code == 0, err

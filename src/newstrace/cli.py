@@ -171,17 +171,23 @@ def spark(
     stage: Annotated[Optional[str], typer.Option("--stage", help="with --out postgresql://: folder for the Parquet before import [default: a temporary one]")] = None,
     keep_stage: Annotated[bool, typer.Option("--keep-stage", help="with --out postgresql://: keep the staged Parquet")] = False,
     no_link: Annotated[bool, typer.Option("--no-link", help="do not link on Spark (`newstrace import` then links on this machine)")] = False,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="also write the same JSON as `newstrace export` to this file")] = None,
 ):
     """Run the pipeline on Apache Spark into Parquet or a PostgreSQL store. Example: newstrace spark data/ --out run1"""
     from newstrace import spark as on_spark
 
     if (stage or keep_stage) and not on_spark.is_store_url(out):
         raise UsageError("--stage", "only used with --out postgresql://", "leave --stage and --keep-stage out when --out is a folder")
+    if json_out and on_spark.is_store_url(out):
+        raise UsageError("--json", "only used with --out DIR", "run `newstrace export --db URL` on the store instead")
     options = {"extract": not no_extract, "overwrite": overwrite, "split_bytes": split_bytes}
     if on_spark.is_store_url(out):
         report, imported = on_spark.run_spark_into_store(paths, out, master=master, stage=stage, keep_stage=keep_stage, link_after=not no_link, **options)
     else:
-        report, imported = on_spark.run_spark(paths, out, on_spark.spark_session(master), link=not no_link, **options), None
+        session = on_spark.spark_session(master)
+        report, imported = on_spark.run_spark(paths, out, session, link=not no_link, **options), None
+        if json_out:
+            on_spark.export_json(out, json_out, session)
     written = f"written to {report.out}" if imported is None else f"staged in {report.out}" + ("" if keep_stage else " (removed after import)")
     err.print(f"{report.documents} documents and {report.errors} failures from {report.files} files ({report.tasks} tasks) in {report.seconds:.0f}s, {written}", markup=False)
     if report.linked and imported is None:

@@ -16,6 +16,9 @@ Output under `--out DIR`:
         file_index int, item_index bigint, id, published, data (the document JSON)
     DIR/errors/*.parquet
         file_index int, item_index bigint, path, position, reason, hint
+    DIR/layers/<layer>/month=YYYY-MM/*.parquet   one table per layer (entities,
+        times, figures, quotes, attributions, events), one row per record:
+        doc, id, label, start, end, text, data (the record's JSON)
     DIR/manifest.json                        what ran, and the counts
 
 `file_index, item_index` is the order a single-machine ingest meets the same
@@ -46,7 +49,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from newstrace.errors import NewstraceError, UsageError
-from newstrace.model import Document, ReadError
+from newstrace.model import LAYERS, Document, ReadError
 from newstrace.readers import MAX_DOCUMENT_BYTES, expand_path, read_file
 from newstrace.readers.jsonl import JSONL_SUFFIXES, count_line_starts, read_jsonl_range
 
@@ -54,6 +57,11 @@ log = logging.getLogger(__name__)
 
 DOCUMENTS = "documents"
 ERRORS = "errors"
+LAYERS_DIR = "layers"
+#: Each layer table's columns: the record's label (below), the span it stands on, and the whole record as JSON.
+LAYER_SCHEMA = "doc string, id string, label string, start int, end int, text string, data string, month string"
+LAYER_LABEL = {"entities": "type", "times": "value", "figures": "counts", "quotes": "speaker",
+               "attributions": "source_kind", "events": "type"}
 MANIFEST = "manifest.json"
 UNKNOWN_MONTH = "unknown"
 MONTH = re.compile(r"^\d{4}-\d{2}")
@@ -247,6 +255,8 @@ def run_spark(
             mode = "overwrite" if overwrite else "errorifexists"
             _document_rows(rows).write.mode(mode).partitionBy("month").parquet(str(target / DOCUMENTS))
             _error_rows(rows).write.mode(mode).parquet(str(target / ERRORS))
+            if extract:
+                _write_layers(spark, _document_rows(rows), target / LAYERS_DIR, mode)
             counts = dict(rows.groupBy("kind").count().collect())
             report.documents, report.errors = counts.get("document", 0), counts.get("error", 0)
         finally:
@@ -268,6 +278,41 @@ def _processed_rows(spark, tasks: list[Task], extract: bool, max_bytes: int):
     rdd = spark.sparkContext.parallelize(tasks, len(tasks))
     rows = rdd.mapPartitions(lambda part: process_partition(part, extract, max_bytes))
     return spark.createDataFrame(rows, schema=_row_schema())
+
+
+def _write_layers(spark, documents, folder: Path, mode: str) -> None:
+    """One Parquet table per layer, partitioned by month, so Spark SQL can query the facts without the documents."""
+    records = documents.select("data", "month").rdd.flatMap(lambda row: layer_rows(row["data"], row["month"])).persist()
+    try:
+        for layer in LAYERS:
+            frame = spark.createDataFrame(records.filter(lambda r, layer=layer: r[0] == layer).map(lambda r: r[1]), LAYER_SCHEMA)
+            frame.write.mode(mode).partitionBy("month").parquet(str(folder / layer))
+    finally:
+        records.unpersist()
+
+
+def layer_rows(data: str, month: str) -> Iterator[tuple[str, tuple]]:
+    """(layer, row) for every record of every layer of one document's JSON."""
+    doc = json.loads(data)
+    for layer in LAYERS:
+        for record in doc.get(layer) or []:
+            span = _record_span(layer, record)
+            label = record.get(LAYER_LABEL[layer])
+            if isinstance(label, dict):
+                label = label.get("text")
+            yield layer, (doc["id"], record.get("id"), None if label is None else str(label), span.get("start"), span.get("end"),
+                          span.get("text") or record.get("name"), json.dumps(record, ensure_ascii=False), month)
+
+
+def _record_span(layer: str, record: dict) -> dict:
+    """The words a record stands on: its own span, an event's trigger, an attribution's cue, an entity's first mention."""
+    if layer == "events":
+        return record.get("trigger") or {}
+    if layer == "attributions":
+        return record.get("cue") or record.get("source") or {}
+    if layer == "entities":
+        return (record.get("mentions") or [{}])[0]
+    return record
 
 
 def _document_rows(rows):
@@ -432,6 +477,18 @@ def link_imported(store, out_dir: str, spark, was_empty: bool):
     return link(store)
 
 
+def export_json(out_dir: str, path: str, spark=None) -> int:
+    """Write the same JSON as `newstrace export` for a run: imported (links loaded) into a scratch store, then exported."""
+    from newstrace.export import write_json
+    from newstrace.store import SQLiteStore
+
+    with tempfile.TemporaryDirectory(prefix="newstrace-export-") as scratch:
+        with SQLiteStore(os.path.join(scratch, "export.db")) as store:
+            import_dir(out_dir, store, spark)
+            with open(path, "w", encoding="utf-8") as out:
+                return write_json(store, out)
+
+
 def read_documents(spark, out_dir: str) -> Iterator[Document]:
     """The Documents of a run, in ingest order."""
     from pyspark.sql.types import StructType
@@ -568,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-stage", action="store_true", help="with --out postgresql://: keep the staged Parquet")
     parser.add_argument("--no-link", action="store_true", help="do not link on Spark (nor, with --out postgresql://, at import)")
     parser.add_argument("--master", default=None, help="e.g. local[4]; leave unset under spark-submit")
+    parser.add_argument("--json", default=None, help="with --out DIR: also write the same JSON as `newstrace export` to this file")
     args = parser.parse_args(argv)
     options = {"extract": not args.no_extract, "overwrite": args.overwrite, "split_bytes": args.split_bytes}
     if is_store_url(args.out):
@@ -578,5 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = spark_session(args.master)
     report = run_spark(args.paths, args.out, spark, link=not args.no_link, **options)
     print(json.dumps(asdict(report)))
+    if args.json:
+        export_json(args.out, args.json, spark)
     return 1 if report.errors else 0
 
