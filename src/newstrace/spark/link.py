@@ -32,13 +32,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from operator import add
 from pathlib import Path
 from types import SimpleNamespace
 
 from newstrace.errors import UsageError
 from newstrace.link import (
-    MAX_CANDIDATES, MIN_SHARED_ENTITY_KEYS, LinkReport, assign_global_ids, block_entities, entity_block_keys,
+    MAX_CANDIDATES, MIN_SHARED_ENTITY_KEYS, LinkReport, assign_global_ids, entity_block_keys,
     text_keys, top_refs, view_from_json, view_to_json,
 )
 from newstrace.link.copies import compare
@@ -46,7 +45,7 @@ from newstrace.link.corpus import cluster_conflicts, cluster_id_of, cluster_reco
 from newstrace.link.entities import EntityIndex
 from newstrace.link.events import blocking_keys, compare_events, event_view
 from newstrace.model import Document
-from newstrace.spark import DOCUMENTS
+from newstrace.spark import DOCUMENTS, _batches
 from newstrace.store import document_key
 from newstrace.store.links import MAX_DOCS_PER_KEY, ordered_pair
 
@@ -457,14 +456,3 @@ def load_links(spark, out_dir: str, store) -> LinkReport:
             store.replace_corpus_records(kind, rows)
     saved = json.loads((target / REPORT).read_text(encoding="utf-8"))
     return LinkReport(saved["documents"], saved["pairs_compared"], saved["links"], saved["event_pairs"])
-
-
-def _batches(items: Iterator, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
