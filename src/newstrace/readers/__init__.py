@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newstrace.model import ReadError, Record
-from newstrace.readers.decode import sniff_binary
+from newstrace.readers.decode import cannot_open, sniff_binary
 from newstrace.readers.feed import read_feed
 from newstrace.readers.html import read_html
 from newstrace.readers.jsonl import read_json, read_jsonl
@@ -65,7 +65,7 @@ def read_file(path: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Item]:
     try:
         stream = open(path, "rb")
     except OSError as exc:
-        yield ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")
+        yield cannot_open(path, exc)
         return
     with stream:
         yield from read_stream(stream, path, max_bytes)

@@ -1,9 +1,11 @@
-"""Bytes to text: UTF-8 first, then the charset that charset-normalizer finds."""
+"""Bytes to text: UTF-8 first, then the charset that charset-normalizer finds; and the error for a file that cannot be opened."""
 from __future__ import annotations
 
 import codecs
 
 from charset_normalizer import from_bytes
+
+from newstrace.model import ReadError
 
 #: Tie-break order for equally likely charsets: by share of web pages (W3Techs' usage survey).
 PREFERRED_ENCODINGS = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "gb2312", "shift_jis", "euc_kr", "iso8859_9", "cp1250")
@@ -54,3 +56,8 @@ def guess_encoding(data: bytes) -> str | None:
         if preferred in ties:
             return preferred
     return best.encoding
+
+
+def cannot_open(path: str, exc: OSError) -> ReadError:
+    """The error every reader gives for a file it cannot open."""
+    return ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from newstrace.model import ReadError, Record
-from newstrace.readers.decode import decode_text
+from newstrace.readers.decode import cannot_open, decode_text
 
 TEXT_FIELDS = ("text", "maintext", "body", "content", "content_text", "article", "description")
 HTML_FIELDS = ("html", "content_html", "raw_html")
@@ -67,7 +67,7 @@ def read_jsonl_range(path: str, start: int, end: int, first_line: int, max_bytes
     try:
         stream = open(path, "rb")
     except OSError as exc:
-        yield ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")
+        yield cannot_open(path, exc)
         return
     with stream:
         if start > 0:

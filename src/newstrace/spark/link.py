@@ -31,7 +31,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -70,20 +70,13 @@ CHECKPOINT_EVERY = 5
 
 
 @dataclass
-class SparkLinkReport:
-    """What one linking run on Spark found, as `link`'s LinkReport counts it, and where the time went."""
+class SparkLinkReport(LinkReport):
+    """What one linking run on Spark found, counted as `link`'s LinkReport, and where the time went."""
 
-    documents: int = 0
-    pairs_compared: int = 0
-    links: dict[str, int] = field(default_factory=dict)
-    event_pairs: int = 0
     stories: int = 0
     event_clusters: int = 0
     component_rounds: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-
-    def as_link_report(self) -> LinkReport:
-        return LinkReport(self.documents, self.pairs_compared, dict(self.links), self.event_pairs)
 
 
 # -- the run --------------------------------------------------------------------
@@ -455,4 +448,4 @@ def load_links(spark, out_dir: str, store) -> LinkReport:
         for kind, rows in records.items():
             store.replace_corpus_records(kind, rows)
     saved = json.loads((target / REPORT).read_text(encoding="utf-8"))
-    return LinkReport(saved["documents"], saved["pairs_compared"], saved["links"], saved["event_pairs"])
+    return LinkReport(**{f.name: saved[f.name] for f in fields(LinkReport)})
