@@ -163,8 +163,47 @@ def make_link_corpus(folder: Path, docs: int, files: int) -> None:
         out.close()
 
 
-def link_child(corpus: str, tmp: str, master: str, single_max: str) -> None:
-    """Linking on Spark beside the single-machine linker, over the same --no-extract documents."""
+def make_story_corpus(folder: Path, docs: int, files: int) -> None:
+    """`bench/link_scale.py`'s synthetic stories, entities and events included, as ordered Document JSON lines.
+
+    Document `i` is line `i % per_file` of file `i // per_file`: Spark's (file_index, item_index) order is generation order.
+    """
+    sys.path.insert(0, str(ROOT / "bench"))
+    from link_scale import synthetic_documents
+
+    folder.mkdir(parents=True)
+    per_file = -(-docs // files)
+    out = None
+    for i, doc in enumerate(synthetic_documents(docs)):
+        if i % per_file == 0:
+            out = open(folder / f"part-{i // per_file:03d}.jsonl", "w", encoding="utf-8")
+        out.write(json.dumps({"file_index": i // per_file, "item_index": i % per_file, "doc": doc.to_dict()}) + "\n")
+    if out:
+        out.close()
+
+
+def write_story_documents(spark, corpus: str, out_dir: str) -> int:
+    """The `documents` table a `newstrace spark` run would write for the story corpus (no reading, no parse)."""
+    from newstrace import spark as ns
+    from newstrace.model import Document
+
+    rows = spark.sparkContext.textFile(corpus).map(json.loads).map(lambda r: ns.to_row(r["file_index"], r["item_index"], Document.from_dict(r["doc"])))
+    frame = spark.createDataFrame(rows, schema=ns._row_schema())
+    ns._document_rows(frame).write.partitionBy("month").parquet(f"{out_dir}/{ns.DOCUMENTS}")
+    return spark.read.parquet(f"{out_dir}/{ns.DOCUMENTS}").count()
+
+
+def store_story_documents(store, corpus: str) -> None:
+    """The same documents, into a single-machine store, in the same order."""
+    from newstrace.model import Document
+
+    for path in sorted(Path(corpus).glob("part-*.jsonl")):
+        with open(path, encoding="utf-8") as lines:
+            store.put_documents(Document.from_dict(json.loads(line)["doc"]) for line in lines)
+
+
+def link_child(corpus: str, tmp: str, master: str, single_max: str, kind: str) -> None:
+    """Linking on Spark beside the single-machine linker, over the same documents."""
     from newstrace import spark as ns
     from newstrace.link import link
     from newstrace.spark.link import link_on_spark
@@ -172,47 +211,57 @@ def link_child(corpus: str, tmp: str, master: str, single_max: str) -> None:
 
     spark = ns.spark_session(master, {"spark.driver.memory": "6g", "spark.sql.shuffle.partitions": "16"})
     spark.sparkContext.setLogLevel("ERROR")
-    report = ns.run_spark([corpus], f"{tmp}/link-out", spark, extract=False)
+    out = f"{tmp}/link-out"
+    documents = write_story_documents(spark, corpus, out) if kind == "stories" else ns.run_spark([corpus], out, spark, extract=False).documents
     start = time.perf_counter()
-    on_spark = link_on_spark(spark, f"{tmp}/link-out")
+    on_spark = link_on_spark(spark, out)
     spark_seconds = time.perf_counter() - start
-    spark_links = {(r["a"], r["b"], r["kind"]) for r in spark.read.parquet(f"{tmp}/link-out/links/links").toLocalIterator()}
-    single, single_links = None, None
-    if report.documents <= int(single_max):
+    spark_links = {(r["a"], r["b"], r["kind"]) for r in spark.read.parquet(f"{out}/links/links").toLocalIterator()}
+    single, single_links, single_report = None, None, None
+    if documents <= int(single_max):
         with SQLiteStore(f"{tmp}/link.db") as store:
-            ns.import_dir(f"{tmp}/link-out", store, spark, link_after=False)
+            if kind == "stories":
+                store_story_documents(store, corpus)
+            else:
+                ns.import_dir(out, store, spark, link_after=False)
             start = time.perf_counter()
-            link(store)
+            single_report = link(store)
             single = time.perf_counter() - start
             single_links = set(store.all_links())
     spark.stop()
-    print(json.dumps({"documents": report.documents, "spark": spark_seconds, "stages": on_spark.seconds, "spark_links": len(spark_links),
+    print(json.dumps({"documents": documents, "spark": spark_seconds, "stages": on_spark.seconds, "spark_links": len(spark_links),
                       "single": single, "single_links": None if single_links is None else len(single_links),
                       "same": None if single_links is None else spark_links == single_links,
-                      "pairs": on_spark.pairs_compared, "rounds": on_spark.component_rounds}))
+                      "pairs": on_spark.pairs_compared, "single_pairs": single_report and single_report.pairs_compared,
+                      "event_pairs": on_spark.event_pairs, "single_event_pairs": single_report and single_report.event_pairs,
+                      "rounds": on_spark.component_rounds}))
 
 
-def link_run(docs: int, files: int, tmp: Path, master: str, single_max: int) -> None:
-    corpus = tmp / "link-corpus"
-    make_link_corpus(corpus, docs, files)
-    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp), master, str(single_max)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def link_run(docs: int, files: int, tmp: Path, master: str, single_max: int, kind: str) -> None:
+    corpus = tmp / f"link-corpus-{kind}"
+    (make_story_corpus if kind == "stories" else make_link_corpus)(corpus, docs, files)
+    done = subprocess.run([sys.executable, __file__, "--link-child", str(corpus), str(tmp), master, str(single_max), kind],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         sys.exit(f"link bench failed:\n{done.stderr[-2000:]}")
     rate = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"\nlinking {rate['documents']} --no-extract documents (a tenth copies); load average {os.getloadavg()[0]:.1f}")
+    what = ("bench/link_scale.py's synthetic stories, with entities and events" if kind == "stories"
+            else "--no-extract Zipf reports (a tenth copies)")
+    print(f"\nlinking {rate['documents']} documents: {what}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'linker':<32} {'seconds':>8} {'docs/s':>8} {'links':>8}")
     if rate["single"] is None:
         print(f"{'link(store), one core':<32} not run (over --link-single-max)")
     else:
         print(f"{'link(store), one core':<32} {rate['single']:>8.1f} {rate['documents'] / rate['single']:>8.1f} {rate['single_links']:>8}")
     print(f"{'link_on_spark, ' + master:<32} {rate['spark']:>8.1f} {rate['documents'] / rate['spark']:>8.1f} {rate['spark_links']:>8}")
-    print(f"  identical links: {rate['same']}; {rate['pairs']} pairs compared; component rounds {rate['rounds']}")
+    print(f"  identical links: {rate['same']}; pairs compared {rate['pairs']} (single {rate['single_pairs']}); "
+          f"event pairs {rate['event_pairs']} (single {rate['single_event_pairs']}); component rounds {rate['rounds']}")
     print("  Spark stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in rate["stages"].items()))
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--link-child":
-        link_child(*sys.argv[2:6])
+        link_child(*sys.argv[2:7])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         master, corpus, tiny, tmp, extract, import_too = sys.argv[2:8]
@@ -223,6 +272,8 @@ def main() -> None:
     parser.add_argument("--extract-docs", type=int, default=200, help="documents in the full-extraction run (0: skip it)")
     parser.add_argument("--files", type=int, default=16, help="input files (Spark tasks)")
     parser.add_argument("--link-docs", type=int, default=10_000, help="documents in the linking comparison (0: skip it)")
+    parser.add_argument("--link-corpus", choices=("zipf", "stories"), default="stories",
+                        help="zipf: made-up Zipf reports, copy and story links only; stories: bench/link_scale.py's corpus, entities and events too")
     parser.add_argument("--link-master", default="local[2]", help="Spark master for the linking comparison")
     parser.add_argument("--link-single-max", type=int, default=20_000, help="run the single-machine linker only up to this many documents")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -238,7 +289,7 @@ def main() -> None:
         if args.extract_docs:
             run(args.extract_docs, args.files, True, Path(args.shared), Path(tmp))
         if args.link_docs:
-            link_run(args.link_docs, args.files, Path(tmp), args.link_master, args.link_single_max)
+            link_run(args.link_docs, args.files, Path(tmp), args.link_master, args.link_single_max, args.link_corpus)
 
 
 if __name__ == "__main__":

@@ -62,8 +62,11 @@ def compare(a: Document, b: Document, shared_entities: int = 0, same_source: boo
         kind = "version" if same_source else "near_copy"
         return Decision(kind, round(max(jac, con), 3), original, evidence,
                         f"{jac:.0%} of their word 5-grams are shared ({con:.0%} of the shorter text); {why}.")
-    pairs = lt.align_sentences(a.text, spans_a, b.text, spans_b, THRESHOLDS["rewrite_sentence"])
     longer = max(len(spans_a), len(spans_b)) or 1
+    # With no shared entity and another source, only a rewrite is possible: stop aligning once it is not.
+    story_possible = same_source or shared_entities >= min(THRESHOLDS["story_entities"], THRESHOLDS["story_entities_aligned"])
+    give_up = 0 if story_possible else _pairs_for_rewrite(longer)
+    pairs = lt.align_sentences(a.text, spans_a, b.text, spans_b, THRESHOLDS["rewrite_sentence"], give_up_below=give_up)
     share = len(pairs) / longer
     if (share >= THRESHOLDS["rewrite_share"] and len(pairs) >= THRESHOLDS["rewrite_pairs"]
             and _in_order(pairs) >= THRESHOLDS["rewrite_order"]):
@@ -81,6 +84,12 @@ def compare(a: Document, b: Document, shared_entities: int = 0, same_source: boo
                         f"Independent wording ({share:.0%} of sentences align), but {shared_entities} shared entities, "
                         f"{similarity:.0%} shared vocabulary and close dates; {first} reported first.")
     return None
+
+
+def _pairs_for_rewrite(longer: int) -> int:
+    """The fewest aligned sentences that can make a rewrite of reports whose longer has `longer` sentences."""
+    share = next(n for n in range(longer + 1) if n / longer >= THRESHOLDS["rewrite_share"])
+    return max(share, THRESHOLDS["rewrite_pairs"])
 
 
 def _same_story(similarity: float, shared_entities: int, aligned: int) -> bool:

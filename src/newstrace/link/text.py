@@ -40,31 +40,50 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOP_WORDS) | lexicons.words("link_stopwords.txt")
 
 
+#: Whole texts whose keys are kept (`words`, `normalised_hash`, `shingles`, `content_stems`,
+#: `sentence_keys`): a linker compares one document with up to a hundred candidates, and a
+#: document's keys were otherwise rebuilt for every pair, about two thirds of a comparison's time
+#: (`bench/spark.py --link-docs`). The text is the key, so an edited text never gets stale keys.
+TEXT_CACHE = 1024
+
+
 def words(text: str) -> list[str]:
     """Lower-cased ASCII word tokens."""
     return WORD.findall(anyascii(text).lower())
 
 
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def _words(text: str) -> tuple[str, ...]:
+    """`words` of a whole text, kept."""
+    return tuple(words(text))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE)
 def normalised_hash(text: str) -> str:
     """A hash that ignores case, accents, punctuation and spacing: equal for exact copies."""
-    return hashlib.sha1(" ".join(words(text)).encode()).hexdigest()
+    return hashlib.sha1(" ".join(_words(text)).encode()).hexdigest()
 
 
-def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
-    tokens = words(text)
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def shingles(text: str, size: int = SHINGLE_SIZE) -> frozenset[str]:
+    tokens = _words(text)
     if len(tokens) < size:
-        return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+        return frozenset({" ".join(tokens)} if tokens else ())
+    return frozenset(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
 
 
-def content_stems(text: str) -> set[str]:
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def content_stems(text: str) -> frozenset[str]:
     """Stemmed content words: what a paraphrase keeps when it changes the wording."""
     stops = stopwords()
-    return {w[:STEM_LENGTH] for w in words(text) if w not in stops and (len(w) > 2 or w.isdigit())}
+    return frozenset(w[:STEM_LENGTH] for w in _words(text) if w not in stops and (len(w) > 2 or w.isdigit()))
 
 
 def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # the union's size, without building it
 
 
 def containment(a: set, b: set) -> float:
@@ -128,29 +147,41 @@ def sentence_spans(text: str, sentences: list[list[int]] | None = None) -> list[
     return spans
 
 
-def align_sentences(text_a: str, spans_a, text_b: str, spans_b, threshold: float) -> list[dict]:
+@functools.lru_cache(maxsize=TEXT_CACHE)
+def sentence_keys(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[list[SentenceKey], dict[str, list[int]]]:
+    """Each sentence's `SentenceKey`, and which sentences hold each stem."""
+    keys = [SentenceKey(text[start:end]) for start, end in spans]
+    index: dict[str, list[int]] = {}
+    for j, key in enumerate(keys):
+        for stem in key.stems:
+            index.setdefault(stem, []).append(j)
+    return keys, index
+
+
+def align_sentences(text_a: str, spans_a, text_b: str, spans_b, threshold: float, give_up_below: int = 0) -> list[dict]:
     """Pairs of sentences, one from each text, whose `sentence_similarity` reaches `threshold`.
 
     Each sentence of A is paired with its best match in B; a B sentence is used once.
     Returns evidence records `{a: [start, end], b: [start, end], score}` in A's order.
+    With `give_up_below`, it stops as soon as fewer pairs than that can still be found
+    and returns those found so far: most candidate pairs of a linker are unrelated reports.
     """
-    keys_b = [(span, SentenceKey(text_b[span[0]:span[1]])) for span in spans_b]
-    index: dict[str, list[int]] = {}
-    for j, (_, key) in enumerate(keys_b):
-        for stem in key.stems:
-            index.setdefault(stem, []).append(j)
+    spans_a, spans_b = tuple(map(tuple, spans_a)), tuple(map(tuple, spans_b))
+    keys_a, _ = sentence_keys(text_a, spans_a)
+    keys_b, index = sentence_keys(text_b, spans_b)
     used: set[int] = set()
     pairs = []
-    for span_a in spans_a:
-        key = SentenceKey(text_a[span_a[0]:span_a[1]])
+    for left, (span_a, key) in enumerate(zip(spans_a, keys_a)):
+        if len(pairs) + len(spans_a) - left < give_up_below:
+            break
         if len(key.stems) < 3:
             continue
         best, best_score = None, 0.0
         for j in {j for stem in key.stems for j in index.get(stem, ())} - used:
-            score = key_similarity(key, keys_b[j][1])
+            score = key_similarity(key, keys_b[j])
             if score > best_score:
                 best, best_score = j, score
         if best is not None and best_score >= threshold:
             used.add(best)
-            pairs.append({"a": list(span_a), "b": list(keys_b[best][0]), "score": round(best_score, 3)})
+            pairs.append({"a": list(span_a), "b": list(spans_b[best]), "score": round(best_score, 3)})
     return pairs
