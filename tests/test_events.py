@@ -302,3 +302,86 @@ def test_add_events_reads_through_quantities_and_on_phrases(make_doc, sentence, 
 def test_add_events_light_verb_lends_its_object_not_an_in_phrase(make_doc):
     events = events_of(make_doc, "Guinea made concessions to Mali in the nuclear talks.")
     assert event_at(events, "concessions")["type"] == "CONCEDE"
+
+
+@pytest.mark.parametrize("text, trigger, expected_type, target", [
+    ("Nationwide curfew imposed after clashes", "imposed", "COERCE", "Nationwide curfew"),
+    ("Dozens of captives released in Abuja", "released", "RETREAT", "captives"),
+])
+def test_add_events_reads_a_participle_in_a_verbless_sentence_as_its_predicate(make_doc, text, trigger, expected_type, target):
+    event = event_at(events_of(make_doc, text), trigger)
+    assert event["type"] == expected_type
+    assert target in [t["text"] for t in event["targets"]]
+
+
+def test_add_events_participle_in_running_text_is_not_a_predicate(make_doc):
+    events = events_of(make_doc, "The curfew imposed on Monday was lifted on Friday.")
+    assert event_at(events, "lifted")["type"] == "CONCEDE"
+    assert "curfew" not in [t["text"] for e in events for t in e["targets"] if e["trigger"]["text"] == "imposed"]
+
+
+@pytest.mark.parametrize("text, trigger, expected_type", [
+    ("Deadly clashes in Gaza after funeral", "clashes", "ASSAULT"),
+    ("Riots and looting in Lagos", "looting", "ASSAULT"),
+    ("Curfew in the capital after a night of violence", "Curfew", "COERCE"),
+])
+def test_add_events_an_event_noun_heading_a_verbless_sentence_is_an_event(make_doc, text, trigger, expected_type):
+    assert event_at(events_of(make_doc, text), trigger)["type"] == expected_type
+
+
+def test_add_events_an_event_noun_without_arguments_in_running_text_stays_out(make_doc):
+    assert events_of(make_doc, "The clashes were mentioned in the report.") == []
+
+
+def test_add_events_a_measure_under_which_a_place_lives_targets_it(make_doc):
+    event = event_at(events_of(make_doc, "A village under military lockdown is running out of food."), "lockdown")
+    assert event["type"] == "COERCE"
+    assert [t["text"].split(" under")[0] for t in event["targets"]] == ["A village"]
+
+
+def test_add_events_a_date_after_a_verb_never_makes_a_phrasal_verb(make_doc):
+    """"called ... on Monday" is no "call on" (a request); "called off the strike" is a concession."""
+    events = events_of(make_doc, "The union called off the strike on Monday.")
+    assert [(e["type"], e["trigger"]["text"]) for e in events] == [("CONCEDE", "called")]
+    assert events_of(make_doc, "The minister called the ambassador on Monday.")[0]["type"] == "CONSULT"
+
+
+def test_add_events_reads_past_a_lemmatizer_slip(make_doc):
+    """The small model lemmatizes "staged" as "stag"; the light verb must still lend the protest its actor."""
+    event = event_at(events_of(make_doc, "Workers staged a protest in Cairo."), "protest")
+    assert event["type"] == "PROTEST"
+    assert [a["text"] for a in event["actors"]] == ["Workers"]
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type, expected_mode", [
+    ("The United States withdrew from the Paris Agreement.", "withdrew", "SANCTION", "withdraw"),
+    ("Britain pulled out of the European Union.", "pulled", "SANCTION", "withdraw"),
+    ("Russian troops pulled out of the town.", "pulled", "RETREAT", "withdraw"),
+    ("Protesters blocked the main highway for hours.", "blocked", "PROTEST", "obstruct"),
+    ("The authorities blocked access to several news websites.", "blocked", "COERCE", "censor"),
+    ("The government suspended three newspapers.", "suspended", "COERCE", "censor"),
+    ("The union suspended its strike after talks.", "suspended", "CONCEDE", None),
+    ("The government suspended aid to the region.", "suspended", "SANCTION", "discontinue"),
+    ("Creditors cancelled the debt of Niger.", "cancelled", "AID", None),
+    ("The army allowed observers into the town.", "allowed", "RETREAT", "access"),
+    ("North Korea tested a ballistic missile on Friday.", "tested", "MOBILIZE", "weapons"),
+    ("The minister apologized for the raid.", "apologized", "CONCEDE", None),
+    ("Prosecutors will prosecute the former minister.", "prosecute", "ACCUSE", "allege"),
+    ("Police fired water cannon at the crowd.", "cannon", "ASSAULT", "crowd-control"),
+    ("The senator castigated the agency for its failures.", "castigated", "ACCUSE", "disapprove"),
+    ("Kenya sought international assistance after the floods.", "sought", "REQUEST", "assist"),
+    ("Germany will send troops to Mali.", "send", "THREATEN", "violence"),
+])
+def test_add_events_codebook_rows_added_to_the_lexicon(make_doc, sentence, trigger, expected_type, expected_mode):
+    event = event_at(events_of(make_doc, sentence), trigger)
+    assert (event["type"], event["mode"]) == (expected_type, expected_mode)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The company sought a buyer for the plant.",
+    "Engineers tested the new software on Friday.",
+    "The committee formed a working group.",
+    "She allowed herself a smile.",
+])
+def test_add_events_added_entries_keep_look_alikes_out(make_doc, sentence):
+    assert events_of(make_doc, sentence) == []

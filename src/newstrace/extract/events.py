@@ -452,12 +452,30 @@ def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
     out = []
     for other, sense in lex.double.get((lemma, pos), ()):
         if any(other in (c.lower_, c.lemma_.lower()) for c in token.children
-               if c.dep_ in ("prt", "prep", "dobj", "compound", "amod", "nmod", "oprd", "acomp")):
+               if c.dep_ in ("prt", "prep", "dobj", "compound", "amod", "nmod", "oprd", "acomp") and not _time_phrase(c)):
             out.append(sense)
     if not out and pos == "NOUN" and token.lower_ != lemma:
         out += lex.single.get((token.lower_, pos), [])
     out += lex.single.get((lemma, pos), [])
+    if not out and pos == "VERB":  # the lemmatizer's slip on a regular form: "staged" -> "stag"
+        out += next((lex.single[key] for key in ((base, pos) for base in _regular_bases(token.lower_)) if key in lex.single), [])
     return out
+
+
+def _regular_bases(word: str) -> list[str]:
+    """What a regularly inflected verb form can come from: "staged" -> "stag", "stage"."""
+    return [word[:-len(suffix)] + replacement for suffix, replacement in SUFFIXES if word.endswith(suffix) and len(word) > len(suffix) + 2]
+
+
+def _verb_lemma_in(token, words: frozenset) -> bool:
+    """True when the verb's lemma, or a regular base of its form, is in `words`."""
+    return token.lemma_.lower() in words or any(base in words for base in _regular_bases(token.lower_))
+
+
+def _time_phrase(token) -> bool:
+    """A preposition whose object is a date or time: "on Monday" never makes "called" into "called on"."""
+    objects = [c for c in token.children if c.dep_ == "pobj"]
+    return token.dep_ == "prep" and bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 def _is_bare_participle(token) -> bool:
@@ -468,11 +486,36 @@ def _is_bare_participle(token) -> bool:
 
 
 def _passive_subjects(token) -> list:
-    """Passive subjects, counting the subject of a headline's bare participle ("Mayor kidnapped")."""
+    """Passive subjects, counting the subject of a headline's bare participle ("Mayor kidnapped")
+    and the noun a participle predicates in a sentence with no verb ("Curfew imposed after clashes")."""
     out = [c for c in token.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
     if not out and _is_bare_participle(token):
         out = [c for c in token.children if c.dep_ == "nsubj"]
-    return out
+    return out or _verbless_participle_subject(token)
+
+
+def _verbless_participle_subject(token) -> list:
+    """The noun a participle modifies when the sentence has no verb, so the participle is its predicate.
+
+    The parser reads headlinese "Curfew imposed after clashes" and "Dozens of
+    captives released" as a noun with a reduced relative clause; with no verb
+    at the root, that clause is what the sentence reports. In running text the
+    root is a verb ("the curfew imposed on Monday was lifted") and this never applies.
+    """
+    if token.dep_ != "acl" or token.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass", "dobj") for c in token.children):
+        return []
+    root, noun = token.sent.root, token.head
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return []
+    t = noun
+    while t.i != root.i:  # the participle must hang on the root's noun phrase ("dozens of captives")
+        if t.dep_ == "pobj" and t.head.lower_ == "of":
+            t = t.head.head
+        elif t.dep_ in ("conj", "appos"):
+            t = t.head
+        else:
+            return []
+    return [noun]
 
 
 def _objects(token) -> list:
@@ -531,6 +574,11 @@ def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
             c.dep_ in SUBJECT_DEPS and (c.lemma_.lower() in heads or c.lower_ in heads) for c in token.children)
     if req == "at":
         return any(c.dep_ == "prep" and c.lower_ in DIRECTED_PREPS for c in token.children)
+    if req.startswith("from="):  # "withdrew from the treaty", "pulled out of NATO": what is left
+        heads = set(req[5:].split("|"))
+        left = [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "of") for g in c.children if g.dep_ == "pobj"]
+        left += [g for c in token.children if c.dep_ in ("prt", "prep") for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+        return any(o.lemma_.lower() in heads or o.lower_ in heads for o in map(_content_head, left))
     return True
 
 
@@ -846,7 +894,7 @@ def _lent_nouns(parse, triggers: dict, lex: Lexicon) -> dict:
             continue
         gov = _governor(token)
         phrase = token.head if token.dep_ == "compound" else token
-        if gov is None or gov.lemma_.lower() not in lex.light_verbs:
+        if gov is None or not _verb_lemma_in(gov, lex.light_verbs):
             continue
         if phrase.dep_ == "dobj" or phrase.dep_ == "pobj" and phrase.head.lower_ == "in" and gov.i not in lent:
             lent[gov.i] = i  # the object wins: "made concessions in talks" lends the concessions
@@ -941,7 +989,7 @@ def _drafts(parse, triggers: dict, mentions: Mentions, lex: Lexicon) -> list[Dra
         drafts.append(Draft(token, Sense("REQUEST", None, None), "REQUEST", mode,
                             [subject] if subject is not None else [], obliged, [token]))
     for i, sense in sorted(triggers.items()):
-        if i in folded or i in lent:
+        if i in folded or (i in lent and lent[i] not in folded):  # a light verb that took its noun in ("called off the strike") speaks for it
             continue
         draft = _draft(parse[i], sense, types[i], lent, mentions, lex)
         if draft is not None and not any(a.lemma_.lower() in lex.non_agents for a in draft.actor_tokens):
@@ -978,7 +1026,9 @@ def _draft(token, sense: Sense, typed: tuple, lent: dict, mentions: Mentions, le
         place_heads.append(token.head.head)
     elif _on_event(token, mentions, lex):
         actors = [token.head.head]  # "an activist on hunger strike": the activist strikes
-    elif not actors and not targets:
+    elif _under_measure(token, sense):
+        targets = [token.head.head]  # "a village under lockdown": the village is coerced
+    elif not actors and not targets and not _verbless_root(token):
         return None
     return Draft(token, sense, type_, mode, actors, targets, place_heads)
 
@@ -987,6 +1037,22 @@ def _on_event(token, mentions: Mentions, lex: Lexicon) -> bool:
     """True for an event noun after "on" that hangs on a person: "workers on strike", "troops on patrol"."""
     return token.dep_ == "pobj" and token.head.lower_ == "on" and _pos_class(token.head.head) == "NOUN" \
         and _is_actor_like(token.head.head, mentions, lex)
+
+
+def _verbless_root(token) -> bool:
+    """An event noun that heads a sentence with no verb, or is joined to that head: "Deadly clashes in Gaza".
+
+    Such a sentence (a headline, a caption) reports the event it names, as
+    the subject of an occurrence verb does ("fighting erupted").
+    """
+    head = token.head if token.dep_ == "conj" else token
+    return head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN")
+
+
+def _under_measure(token, sense: Sense) -> bool:
+    """A coercive measure after "under" that hangs on a noun: "a village under lockdown", "a city under siege"."""
+    return sense.type == "COERCE" and token.dep_ == "pobj" and token.head.lower_ == "under" \
+        and token.head.head.pos_ in ("NOUN", "PROPN")
 
 
 def _ceasefire_in_effect(token, gov, lex: Lexicon) -> bool:
