@@ -385,3 +385,22 @@ def test_add_events_codebook_rows_added_to_the_lexicon(make_doc, sentence, trigg
 ])
 def test_add_events_added_entries_keep_look_alikes_out(make_doc, sentence):
     assert events_of(make_doc, sentence) == []
+
+
+@pytest.mark.parametrize("text, trigger, expected_type", [
+    ("Activists Decry Beirut Bombings, Highlighting Civilian Casualties", "Decry", "ACCUSE"),
+    ("Army Shells Rebel Positions Near Border", "Shells", "ASSAULT"),
+])
+def test_add_events_a_headline_word_tagged_noun_but_taking_an_object_is_a_verb(make_doc, text, trigger, expected_type):
+    assert event_at(events_of(make_doc, text), trigger)["type"] == expected_type
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type", [
+    ("The rights of refugees are ignored, a human rights group protested on Wednesday.", "protested", "ACCUSE"),
+    ("Serbia lodged an official protest with Albania.", "protest", "ACCUSE"),
+    ("Thousands protested against the new law in Paris.", "protested", "PROTEST"),
+    ("Miners stopped work on Monday over unpaid wages.", "stopped", "PROTEST"),
+    ("Hackers targeted government websites overnight.", "targeted", "COERCE"),
+])
+def test_add_events_verbal_protest_is_an_accusation_and_a_march_is_a_protest(make_doc, sentence, trigger, expected_type):
+    assert event_at(events_of(make_doc, sentence), trigger)["type"] == expected_type

@@ -436,11 +436,21 @@ def _overlapping(records: list[dict], key: str, start: int, end: int) -> dict | 
 # -- finding triggers ----------------------------------------------------------
 
 def _pos_class(token) -> str | None:
-    if token.pos_ == "VERB":
+    if token.pos_ == "VERB" or _verb_by_its_arcs(token):
         return "VERB"
     if token.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
     return None
+
+
+def _verb_by_its_arcs(token) -> bool:
+    """A word tagged as a noun that the parser gives a direct object is a verb.
+
+    The tagger slips on title-case lines ("Activists Decry Beirut Bombings",
+    "Army Shells Rebel Positions"), where the parse still shows the clause;
+    a noun never takes a direct object.
+    """
+    return token.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "dobj" for c in token.children)
 
 
 def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
@@ -505,7 +515,7 @@ def _verbless_participle_subject(token) -> list:
     if token.dep_ != "acl" or token.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass", "dobj") for c in token.children):
         return []
     root, noun = token.sent.root, token.head
-    if root.pos_ not in ("NOUN", "PROPN"):
+    if _pos_class(root) != "NOUN":
         return []
     t = noun
     while t.i != root.i:  # the participle must hang on the root's noun phrase ("dozens of captives")
@@ -572,6 +582,8 @@ def _satisfies(sense: Sense, token, mentions: Mentions, lex: Lexicon) -> bool:
         heads = set(req[5:].split("|"))
         return not any(c.dep_ == "dobj" for c in token.children) and any(
             c.dep_ in SUBJECT_DEPS and (c.lemma_.lower() in heads or c.lower_ in heads) for c in token.children)
+    if req == "clause":  # "protested that the rights were ignored": a verbal act, not a march
+        return token.dep_ == "parataxis" or any(c.dep_ == "ccomp" for c in token.children)
     if req == "at":
         return any(c.dep_ == "prep" and c.lower_ in DIRECTED_PREPS for c in token.children)
     if req.startswith("from="):  # "withdrew from the treaty", "pulled out of NATO": what is left
@@ -1046,7 +1058,7 @@ def _verbless_root(token) -> bool:
     the subject of an occurrence verb does ("fighting erupted").
     """
     head = token.head if token.dep_ == "conj" else token
-    return head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN")
+    return head.dep_ == "ROOT" and _pos_class(head) == "NOUN"
 
 
 def _under_measure(token, sense: Sense) -> bool:
