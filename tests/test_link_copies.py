@@ -131,3 +131,31 @@ def test_sentence_similarity_is_lower_when_the_numbers_differ():
     same = lt.sentence_similarity("Rescuers pulled 40 people from rooftops.", "Rescuers pulled 40 people off rooftops.")
     other = lt.sentence_similarity("Rescuers pulled 40 people from rooftops.", "Rescuers pulled 12 people off rooftops.")
     assert other < same
+
+
+def test_compare_decides_the_same_when_it_gives_up_aligning_early(monkeypatch):
+    """Stopping the alignment once a rewrite is out of reach is only a shortcut: every decision stays."""
+    from newstrace.link import copies
+
+    texts = [STORY, REWRITE, INDEPENDENT, UNRELATED, STORY.replace("Tuesday", "Monday"), REWRITE + "\n\nA new closing line."]
+    docs = [doc(t, f"{n}.txt") for n, t in enumerate(texts)]
+    pairs = [(a, b, shared) for a in docs for b in docs if a is not b for shared in (0, 2)]
+    quick = [compare(a, b, shared_entities=shared) for a, b, shared in pairs]
+    monkeypatch.setattr(copies, "_pairs_for_rewrite", lambda longer: 0)
+    lt.sentence_keys.cache_clear()
+    assert [compare(a, b, shared_entities=shared) for a, b, shared in pairs] == quick
+
+
+def test_align_sentences_gives_up_when_too_few_pairs_remain_possible():
+    a, b = doc(STORY), doc(UNRELATED)
+    spans_a, spans_b = lt.sentence_spans(a.text, a.sentences), lt.sentence_spans(b.text, b.sentences)
+    assert lt.align_sentences(a.text, spans_a, b.text, spans_b, 0.5, give_up_below=len(spans_a) + 1) == []
+    full = lt.align_sentences(a.text, spans_a, doc(REWRITE).text, lt.sentence_spans(doc(REWRITE).text), 0.5)
+    assert full and full == lt.align_sentences(a.text, spans_a, doc(REWRITE).text, lt.sentence_spans(doc(REWRITE).text), 0.5, give_up_below=2)
+
+
+def test_text_keys_are_kept_per_text_and_never_go_stale():
+    first = lt.shingles("the council met on monday and agreed a plan")
+    assert lt.shingles("the council met on monday and agreed a plan") is first
+    assert lt.shingles("the council met on tuesday and agreed a plan") != first
+    assert isinstance(first, frozenset)  # shared between callers, so it cannot be changed in place
