@@ -414,3 +414,17 @@ def test_add_events_verbal_protest_is_an_accusation_and_a_march_is_a_protest(mak
 def test_add_events_headline_words_the_dictionary_lacks_are_still_english(make_doc, text, trigger, expected_type):
     """"Ceasefire" is not in WordNet; the event lexicon vouches for it, so the title line is sentence-cased around it."""
     assert event_at(events_of(make_doc, text), trigger)["type"] == expected_type
+
+
+@pytest.mark.parametrize("text, trigger, expected_type, actor, target", [
+    ("Militia Massacres Villagers", "Massacres", "ASSAULT", "Militia", "Villagers"),
+    ("Military Mobilizes Reservists Amid Border Tensions", "Mobilizes", "MOBILIZE", "Military", "Reservists"),
+])
+def test_add_events_a_headline_verb_tagged_as_a_plural_noun(make_doc, text, trigger, expected_type, actor, target):
+    event = event_at(events_of(make_doc, text), trigger)
+    assert (event["type"], [a["text"] for a in event["actors"]]) == (expected_type, [actor])
+    assert [t["text"].split(" Amid")[0] for t in event["targets"]] == [target]
+
+
+def test_add_events_a_verb_inside_a_headline_name_span_still_counts(make_doc):
+    assert event_at(events_of(make_doc, "Red Cross Delivers Medical Supplies to Besieged City"), "Delivers")["type"] == "AID"

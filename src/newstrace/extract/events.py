@@ -440,10 +440,32 @@ def _overlapping(records: list[dict], key: str, start: int, end: int) -> dict | 
 # -- finding triggers ----------------------------------------------------------
 
 def _pos_class(token) -> str | None:
-    if token.pos_ == "VERB" or _verb_by_its_arcs(token):
+    if token.pos_ == "VERB" or _verb_by_its_arcs(token) or _headline_verb_read_as_noun(token):
         return "VERB"
     if token.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
+    return None
+
+
+def _headline_verb_read_as_noun(token) -> bool:
+    """"Militia Massacres Villagers": a verb in -s that the tagger read as a plural noun modifying the object.
+
+    Only in a sentence with no verb at all, where the word sits between a
+    noun (its subject) and the root noun (its object), as headlines write.
+    """
+    root = token.sent.root
+    if token.dep_ != "compound" or token.head.i != root.i or token.tag_ != "NNS" or not token.lower_.endswith("s"):
+        return False
+    if root.pos_ not in ("NOUN", "PROPN") or any(t.pos_ in ("VERB", "AUX") for t in token.sent):
+        return False
+    return _headline_subject(token) is not None
+
+
+def _headline_subject(token):
+    """The noun just before a `_headline_verb_read_as_noun`, if it modifies the verb or the root."""
+    before = token.doc[token.i - 1] if token.i > token.sent.start else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN", "ADJ") and before.head.i in (token.i, token.sent.root.i):
+        return before
     return None
 
 
@@ -484,6 +506,15 @@ def _regular_bases(word: str) -> list[str]:
 def _verb_lemma_in(token, words: frozenset) -> bool:
     """True when the verb's lemma, or a regular base of its form, is in `words`."""
     return token.lemma_.lower() in words or any(base in words for base in _regular_bases(token.lower_))
+
+
+def _heads_a_clause(token) -> bool:
+    """A verb with a subject and an object is no part of a name, whatever the entity tagger says.
+
+    A title-case line gets names tagged across its verb ("Red Cross Delivers Medical Supplies").
+    """
+    deps = {c.dep_ for c in token.children}
+    return _pos_class(token) == "VERB" and bool(deps & {"nsubj", "nsubjpass"}) and "dobj" in deps
 
 
 def _time_phrase(token) -> bool:
@@ -535,6 +566,8 @@ def _verbless_participle_subject(token) -> list:
 def _objects(token) -> list:
     """Direct objects and objects of recipient prepositions."""
     out = [c for c in token.children if c.dep_ in ("dobj", "dative")] + _passive_subjects(token)
+    if _headline_verb_read_as_noun(token):
+        out.append(token.head)  # "Militia Massacres Villagers": the root noun is the object
     for prep in token.children:
         if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
             out += [c for c in prep.children if c.dep_ == "pobj"]
@@ -617,9 +650,9 @@ def find_triggers(parse, mentions: Mentions, lex: Lexicon) -> dict:
     """Map token index -> Sense for every token that can start an event."""
     found = {}
     for token in parse:
-        if token.dep_ in ("amod", "compound") and _pos_class(token) == "VERB":
+        if token.dep_ in ("amod", "compound") and _pos_class(token) == "VERB" and not _headline_verb_read_as_noun(token):
             continue  # "negotiated settlements": a participle used as an adjective
-        if token.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "EVENT"):
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "EVENT") and not _heads_a_clause(token):
             continue  # part of a name: "Ban Ki-moon", "Operation Protective Edge"
         for sense in _candidate_senses(token, lex):
             if _satisfies(sense, token, mentions, lex):
@@ -639,7 +672,7 @@ def _phrase_bounds(token, keep_preps: bool = True) -> tuple[int, int]:
     while stack:
         t = stack.pop()
         kept.add(t.i)
-        stack += [c for c in t.children if c.dep_ not in cut]
+        stack += [c for c in t.children if c.dep_ not in cut and not _headline_verb_read_as_noun(c)]
     lo = hi = token.i
     while lo - 1 in kept:
         lo -= 1
@@ -688,6 +721,8 @@ def _with_conjuncts(token) -> list:
 
 def _subject(token):
     """The acting subject of verb `token`, climbing through xcomp/advcl/conj/"by doing"."""
+    if _headline_verb_read_as_noun(token):
+        return _headline_subject(token)
     t = token
     for _ in range(5):
         subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS]
@@ -722,6 +757,8 @@ def _verb_arguments(token, skip: set) -> tuple[list, list]:
             actors += [c for c in agent.children if c.dep_ == "pobj"]
     elif subject is not None:
         actors.append(subject)
+    if _headline_verb_read_as_noun(token):
+        targets.append(token.head)
     for child in token.children:
         if child.i in skip:
             continue
