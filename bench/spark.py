@@ -1,6 +1,7 @@
 """Throughput of single-process ingest, `--workers 2`, and Spark local[1] / local[2] on the same documents.
 
-    .venv/bin/python bench/spark.py [--docs 2000] [--extract-docs 200] [--link-docs 10000] [--files 16] [--shared ../shared]
+    .venv/bin/python bench/spark.py [--docs 2000] [--extract-docs 200] [--link-docs 10000] [--link-corpus stories|zipf]
+                                    [--link-single-max 20000] [--files 16] [--shared ../shared]
 
 The corpus is `--files` JSON Lines files (news-please-shaped lines) whose
 reports are paragraphs of ../shared/seeds shuffled into distinct articles of
@@ -17,10 +18,15 @@ spawned, spaCy loaded when extracting). `import` (Parquet to SQLite, then
 linking, up to LINK_AT_MOST documents) is timed once, for local[2].
 
 Linking (`--link-docs`) compares the single-machine `link(store)` with
-`spark.link.link_on_spark` (`--link-master`, local[2] by default), over
-distinct made-up reports of which a tenth are copies; without extraction
-there are no entities or events, so both do copy and story linking only.
-It prints whether the two found identical links, and Spark's time per stage.
+`spark.link.link_on_spark` (`--link-master`, local[2] by default) on the same
+documents, in the same order. `--link-corpus stories` (the default) is
+`bench/link_scale.py`'s synthetic corpus: stories of 1 to 8 reports with
+entities and events already set, so global entities, copies, stories and
+event clusters are all linked. `--link-corpus zipf` is distinct made-up
+reports of a Zipf vocabulary (a tenth copies) read with `--no-extract`: copy
+and story linking only, and every document meets the candidate caps, the
+worst case for the comparisons. It prints whether the two found identical
+links, the pairs each compared, and Spark's time per stage.
 """
 from __future__ import annotations
 
