@@ -494,7 +494,8 @@ def _candidate_senses(token, lex: Lexicon) -> list[Sense]:
         out += lex.single.get((token.lower_, pos), [])
     out += lex.single.get((lemma, pos), [])
     if not out and pos == "VERB":  # the lemmatizer's slip on a regular form: "staged" -> "stag"
-        out += next((lex.single[key] for key in ((base, pos) for base in _regular_bases(token.lower_)) if key in lex.single), [])
+        base = next((b for b in _regular_bases(token.lower_) if (b, pos) in lex.single), None)
+        out += lex.single.get((base, pos), [])
     return out
 
 
