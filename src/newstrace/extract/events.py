@@ -60,6 +60,13 @@ Found from the one dependency parse, no extra model calls:
   lengths, so offsets stay those of `doc.text`. Arcs that cross a blank
   line are cut there too, and no event's sentence runs across one: the
   small model often hangs a headline and the lead on one tree.
+- **Headline grammar** the parser misreads even in sentence case: a
+  participle or an event noun heading a sentence with no verb is its
+  predicate ("Curfew imposed after clashes", "Deadly clashes in Gaza");
+  a word tagged noun that takes a direct object, or an -s word tagged
+  plural noun between two nouns of a verbless line, is a verb
+  ("Activists decry Beirut bombings", "Militia massacres villagers");
+  a verb inside a name span the tagger drew across the line still counts.
 
 `mode` is the PLOVER mode the lexicon gives for the trigger (ASSAULT
 "aerial", COERCE "arrest", ...), else null.
