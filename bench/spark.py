@@ -182,6 +182,8 @@ def make_story_corpus(folder: Path, docs: int, files: int) -> None:
     out = None
     for i, doc in enumerate(synthetic_documents(docs)):
         if i % per_file == 0:
+            if out:
+                out.close()
             out = open(folder / f"part-{i // per_file:03d}.jsonl", "w", encoding="utf-8")
         out.write(json.dumps({"file_index": i // per_file, "item_index": i % per_file, "doc": doc.to_dict()}) + "\n")
     if out:
