@@ -428,3 +428,15 @@ def test_add_events_a_headline_verb_tagged_as_a_plural_noun(make_doc, text, trig
 
 def test_add_events_a_verb_inside_a_headline_name_span_still_counts(make_doc):
     assert event_at(events_of(make_doc, "Red Cross Delivers Medical Supplies to Besieged City"), "Delivers")["type"] == "AID"
+
+
+@pytest.mark.parametrize("sentence, trigger, expected_type", [
+    ("Western allies rallied behind Ukraine on Monday.", "rallied", "SUPPORT"),
+    ("The army lifted the siege of the rebel town.", "lifted", "RETREAT"),
+    ("The government lifted the curfew.", "lifted", "CONCEDE"),
+    ("The minister hit out at his critics.", "hit", "ACCUSE"),
+    ("Rioters burned cars in the capital.", "burned", "ASSAULT"),
+    ("The army bolstered its forces along the border.", "bolstered", "MOBILIZE"),
+])
+def test_add_events_headline_phrasings_of_the_codebook_rows(make_doc, sentence, trigger, expected_type):
+    assert event_at(events_of(make_doc, sentence), trigger)["type"] == expected_type
