@@ -226,10 +226,13 @@ def _english_words(nlp) -> dict:
         table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     for pos in ("noun", "verb", "adj", "adv"):
         words[pos] = frozenset(table.get(pos, ())) if table is not None else frozenset()
-    for row in lexicons.table("plover.tsv"):  # the event words are English even where WordNet lacks them ("ceasefire")
+    lexicon_words: dict[str, set] = {"noun": set(), "verb": set()}  # English even where WordNet lacks them ("ceasefire")
+    for row in lexicons.table("plover.tsv"):
         lemma, pos = row[0].lower(), row[1].lower()
-        if " " not in lemma and pos in words:
-            words[pos] |= {lemma}
+        if " " not in lemma and pos in lexicon_words:
+            lexicon_words[pos].add(lemma)
+    for pos, added in lexicon_words.items():
+        words[pos] = words[pos] | added
     return words
 
 
