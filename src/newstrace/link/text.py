@@ -41,10 +41,12 @@ def stopwords() -> frozenset[str]:
 
 
 #: Whole texts whose keys are kept (`words`, `normalised_hash`, `shingles`, `content_stems`,
-#: `sentence_keys`): a linker compares one document with up to a hundred candidates, and a
-#: document's keys were otherwise rebuilt for every pair, about two thirds of a comparison's time
-#: (`bench/spark.py --link-docs`). The text is the key, so an edited text never gets stale keys.
-TEXT_CACHE = 1024
+#: `sentence_keys`): a linker compares one document with up to a hundred candidates, and its
+#: keys were otherwise rebuilt for every pair. With the early stop in `align_sentences`, this
+#: took the Spark comparisons of `bench/spark.py --link-corpus zipf --link-docs 10000` from
+#: 145 s to 97 s. The text is the key, so an edited text never gets stale keys; 256 texts
+#: hold the current document many times over and bound the memory (tens of MB).
+TEXT_CACHE = 256
 
 
 def words(text: str) -> list[str]:
