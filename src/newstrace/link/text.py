@@ -45,7 +45,8 @@ def stopwords() -> frozenset[str]:
 #: keys were otherwise rebuilt for every pair. With the early stop in `align_sentences`, this
 #: took the Spark comparisons of `bench/spark.py --link-corpus zipf --link-docs 10000` from
 #: 145 s to 97 s. The text is the key, so an edited text never gets stale keys; 256 texts
-#: hold the current document many times over and bound the memory (tens of MB).
+#: hold the current document many times over and bound the memory (about 80 MB for reports of
+#: 750 words; 1,024 would be four times that, in every Spark worker).
 TEXT_CACHE = 256
 
 
