@@ -44,7 +44,7 @@ def stopwords() -> frozenset[str]:
 #: `sentence_keys`): a linker compares one document with up to a hundred candidates, and its
 #: keys were otherwise rebuilt for every pair. With the early stop in `align_sentences`, this
 #: took the Spark comparisons of `bench/spark.py --link-corpus zipf --link-docs 10000` from
-#: 145 s to 97 s. The text is the key, so an edited text never gets stale keys; 256 texts
+#: 145 s to 102 s. The text is the key, so an edited text never gets stale keys; 256 texts
 #: hold the current document many times over and bound the memory (about 80 MB for reports of
 #: 750 words; 1,024 would be four times that, in every Spark worker).
 TEXT_CACHE = 256
