@@ -426,6 +426,11 @@ def test_add_events_a_headline_verb_tagged_as_a_plural_noun(make_doc, text, trig
     assert [t["text"].split(" Amid")[0] for t in event["targets"]] == [target]
 
 
+def test_add_events_a_headline_verb_read_as_noun_folds_its_object_like_any_verb(make_doc):
+    """Lifting a curfew is one concession, not also a curfew imposed."""
+    assert [(e["type"], e["trigger"]["text"]) for e in events_of(make_doc, "Government Lifts Curfew")] == [("CONCEDE", "Lifts")]
+
+
 def test_add_events_a_verb_inside_a_headline_name_span_still_counts(make_doc):
     assert event_at(events_of(make_doc, "Red Cross Delivers Medical Supplies to Besieged City"), "Delivers")["type"] == "AID"
 

@@ -975,6 +975,8 @@ def _inner_events(token, triggers: dict, lent: dict) -> list:
             inner.append((c, c))
         elif c.dep_ == "prep" and c.lower_ in ("for", "to"):
             inner += [(g, g) for g in c.children if g.dep_ in ("pobj", "pcomp") and g.i in triggers]
+    if _headline_verb_read_as_noun(token) and token.head.i in triggers:
+        inner.append((token.head, token.head))  # "Government Lifts Curfew": the root noun is its object
     return inner
 
 
