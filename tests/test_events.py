@@ -445,3 +445,11 @@ def test_add_events_a_verb_inside_a_headline_name_span_still_counts(make_doc):
 ])
 def test_add_events_headline_phrasings_of_the_codebook_rows(make_doc, sentence, trigger, expected_type):
     assert event_at(events_of(make_doc, sentence), trigger)["type"] == expected_type
+
+
+@pytest.mark.parametrize("sentence", [
+    "The discussion of the budget was postponed until Friday.",
+    "The plan still needs the approval of parliament.",
+])
+def test_add_events_everyday_nouns_of_process_are_no_events(make_doc, sentence):
+    assert events_of(make_doc, sentence) == []
