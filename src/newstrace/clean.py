@@ -30,6 +30,9 @@ from newstrace.model import Document, Record, content_id, document_key
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+#: A blank line and the whitespace after it: its end is where the next paragraph's text starts.
+#: The parse starts a sentence there (`pipeline.paragraph_breaks`) and events never cross it.
+BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
 HEADLINE_MAX_WORDS = 20
 HEADLINE_MAX_CHARS = 180

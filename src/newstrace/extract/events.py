@@ -79,6 +79,7 @@ import re
 from dataclasses import dataclass
 
 from newstrace import lexicons
+from newstrace.clean import BLANK_LINE
 from newstrace.model import Document
 
 REQUIRES = ("entities", "times", "attributions")
@@ -114,7 +115,6 @@ PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 HEARSAY_VERBS = frozenset({"say", "report", "believe", "think", "claim", "allege", "rumor", "rumour", "understand", "know", "expect"})
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:the|that)\s+(?:same|very)\s+day$|^that\s+day$", re.IGNORECASE)
-BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 DATED_VALUE = re.compile(r"^(?:\d{4}|XXXX)-\d{2}")
 MAX_DATE_DISTANCE = 6
 
