@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 DOCUMENTS = "documents"
 ERRORS = "errors"
 LAYERS_DIR = "layers"
+LINKS_DIR = "links"  # what `spark.link.link_on_spark` writes
 #: Each layer table's columns: the record's label (below), the span it stands on, and the whole record as JSON.
 LAYER_SCHEMA = "doc string, id string, label string, start int, end int, text string, data string, month string"
 LAYER_LABEL = {"entities": "type", "times": "value", "figures": "counts", "quotes": "speaker",
@@ -244,7 +245,7 @@ def run_spark(
         raise UsageError(out, "the output folder is not empty", "give --out a new folder, or pass --overwrite")
     started = time.perf_counter()
     if overwrite:
-        shutil.rmtree(target / "links", ignore_errors=True)  # an earlier run's links, which no longer hold
+        shutil.rmtree(target / LINKS_DIR, ignore_errors=True)  # an earlier run's links, which no longer hold
     files = input_tasks(paths)
     tasks = byte_range_tasks(files, split_bytes)
     spark = spark or spark_session()
@@ -470,9 +471,9 @@ def link_imported(store, out_dir: str, spark, was_empty: bool):
     from newstrace.link import link
     from newstrace.spark import link as on_spark
 
-    if on_spark.has_links(out_dir) and was_empty:
-        return on_spark.load_links(spark, out_dir, store)
     if on_spark.has_links(out_dir):
+        if was_empty:
+            return on_spark.load_links(spark, out_dir, store)
         log.warning("%s: the store already held documents, which this run did not link; linking here instead", out_dir)
     return link(store)
 

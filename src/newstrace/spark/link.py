@@ -45,11 +45,10 @@ from newstrace.link.corpus import cluster_conflicts, cluster_id_of, cluster_reco
 from newstrace.link.entities import EntityIndex
 from newstrace.link.events import blocking_keys, compare_events, event_view
 from newstrace.model import Document
-from newstrace.spark import DOCUMENTS, _batches
+from newstrace.spark import DOCUMENTS, LINKS_DIR, _batches
 from newstrace.store import document_key
 from newstrace.store.links import MAX_DOCS_PER_KEY, ordered_pair
 
-LINKS = "links"
 REPORT = "report.json"
 #: The tables under OUT/links, as `load_links` reads them; JSON in strings where a value is nested.
 TABLES = {
@@ -119,13 +118,13 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
         "event_clusters": clusters,
         "corpus_records": records.map(lambda r: _record_row("event_clusters", r)).union(conflicts.map(lambda r: _record_row("conflicts", r))),
     }
-    written = {name: _write(spark, Path(out_dir) / LINKS / name, rows, TABLES[name]) for name, rows in tables.items()}
+    written = {name: _write(spark, Path(out_dir) / LINKS_DIR / name, rows, TABLES[name]) for name, rows in tables.items()}
     report.stories, report.event_clusters = written["stories"], written["event_clusters"]
     clock.lap(report, "writing")
+    report.links = dict(sorted(links.map(lambda kv: kv[1][1][2]).countByValue().items()))  # kind, from the cached links
     for rdd in (docs, features, links, views, event_pairs):
         rdd.unpersist()
-    report.links = _link_counts(spark, Path(out_dir) / LINKS / "links")
-    (Path(out_dir) / LINKS / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    (Path(out_dir) / LINKS_DIR / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
     return report
 
 
@@ -386,10 +385,6 @@ def _write(spark, path: Path, rows, schema: str) -> int:
         frame.unpersist()
 
 
-def _link_counts(spark, path: Path) -> dict[str, int]:
-    return {row["kind"]: row["count"] for row in spark.read.parquet(str(path)).groupBy("kind").count().orderBy("kind").collect()}
-
-
 class _Clock:
     def __init__(self):
         self.started = time.perf_counter()
@@ -402,7 +397,7 @@ class _Clock:
 
 def has_links(out_dir: str) -> bool:
     """True when `link_on_spark` has written its tables under `out_dir`."""
-    return (Path(out_dir) / LINKS / REPORT).is_file()
+    return (Path(out_dir) / LINKS_DIR / REPORT).is_file()
 
 
 def load_links(spark, out_dir: str, store) -> LinkReport:
@@ -414,7 +409,7 @@ def load_links(spark, out_dir: str, store) -> LinkReport:
     if next(iter(store.linked_ids()), None) is not None:
         raise UsageError(out_dir, "the store already holds linked documents, which this Spark run did not see",
                          "import into a new store, or import with --no-link and run `newstrace link`")
-    target = Path(out_dir) / LINKS
+    target = Path(out_dir) / LINKS_DIR
     read = lambda name, *order: spark.read.parquet(str(target / name)).orderBy(*order).toLocalIterator()  # noqa: E731
     for batch in _batches(read("documents", "file_index", "item_index"), LOAD_BATCH):
         with store.transaction():
