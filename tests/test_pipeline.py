@@ -66,3 +66,11 @@ def test_process_sentences_cover_the_text_in_order_with_exact_offsets():
     assert all(a[1] == b[0] for a, b in zip(doc.sentences, doc.sentences[1:]))
     assert [doc.text[s:e].strip() for s, e in doc.sentences] == [
         "Ecuador and Chad Establish Diplomatic Ties", "The two countries will open embassies.", "Mr. Smith welcomed it."]
+
+
+def test_the_stage_order_is_checked_from_the_declarations():
+    from newstrace.extract import REGISTRY, check_order
+
+    check_order(REGISTRY[name] for name in ("entities", "times", "quotes", "attributions", "figures", "events"))
+    with pytest.raises(RuntimeError, match="events needs"):
+        check_order(REGISTRY[name] for name in ("entities", "events"))

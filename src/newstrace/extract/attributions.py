@@ -40,10 +40,9 @@ import re
 from dataclasses import dataclass
 
 from newstrace import lexicons
+from newstrace.extract import stage
 from newstrace.model import Document
 
-REQUIRES = ("entities", "times", "quotes")
-ASSIGNS = "attributions"
 
 SOURCE_DEPS = ("nsubj",)
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj")
@@ -625,6 +624,7 @@ def _entity_at(doc: Document, start: int, end: int) -> str | None:
 _finder: Attributions | None = None
 
 
+@stage(assigns="attributions", requires=("entities", "times", "quotes"))
 def add_attributions(doc: Document, parse) -> Document:
     """Return `doc` with its `attributions` layer set."""
     global _finder

@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from anyascii import anyascii
 
 from newstrace import lexicons
+from newstrace.extract import stage
 from newstrace.model import Document
 from newstrace.unionfind import UnionFind
 
-REQUIRES = ("sentences",)
-ASSIGNS = "entities"
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 #: Labels the small model puts on outlet names it does not know.
@@ -431,6 +430,7 @@ def _majority_type(group: Group) -> str:
     return next(m.type for m in group.mentions if counts[m.type] == best)
 
 
+@stage(assigns="entities", requires=("sentences",))
 def add_entities(doc: Document, parse) -> Document:
     """Return `doc` with its `entities` layer set."""
     groups = group_mentions(doc.text, parse, find_mentions(parse))

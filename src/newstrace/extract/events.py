@@ -80,10 +80,9 @@ from dataclasses import dataclass
 
 from newstrace import lexicons
 from newstrace.clean import BLANK_LINE
+from newstrace.extract import stage
 from newstrace.model import Document
 
-REQUIRES = ("entities", "times", "attributions")
-ASSIGNS = "events"
 
 ARGUMENT_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 PLACE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
@@ -1190,6 +1189,7 @@ def find_events(doc: Document, parse, lex: Lexicon | None = None) -> list[dict]:
     return events
 
 
+@stage(assigns="events", requires=("entities", "times", "attributions"))
 def add_events(doc: Document, parse) -> Document:
     """Return `doc` with its `events` layer set."""
     doc.events = find_events(doc, parse)

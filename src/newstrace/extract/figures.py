@@ -37,10 +37,9 @@ import re
 from dataclasses import dataclass
 
 from newstrace import lexicons
+from newstrace.extract import stage
 from newstrace.model import Document
 
-REQUIRES = ("entities", "attributions")
-ASSIGNS = "figures"
 
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
@@ -387,6 +386,7 @@ def _claimed_by(doc: Document, start: int, end: int) -> str | None:
 _finder: Figures | None = None
 
 
+@stage(assigns="figures", requires=("entities", "attributions"))
 def add_figures(doc: Document, parse) -> Document:
     """Return `doc` with its `figures` layer set."""
     global _finder

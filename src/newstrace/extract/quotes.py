@@ -44,10 +44,9 @@ import re
 from dataclasses import dataclass
 
 from newstrace import lexicons
+from newstrace.extract import stage
 from newstrace.model import Document
 
-REQUIRES = ("entities",)
-ASSIGNS = "quotes"
 
 OPEN, CLOSE = "open", "close"
 OPENING_CONTEXT = frozenset("([{—–-/:“‘\"'")
@@ -824,6 +823,7 @@ def _joins_quotes(gap: str) -> bool:
     return not any(c in SENTENCE_END for c in gap) and len(gap.split()) <= JOINING_WORDS
 
 
+@stage(assigns="quotes", requires=("entities",))
 def add_quotes(doc: Document, parse) -> Document:
     """Return `doc` with its `quotes` layer set."""
     doc.quotes = find_quotes(doc, parse)

@@ -26,10 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newstrace import lexicons
+from newstrace.extract import stage
 from newstrace.model import Document
 
-REQUIRES = ("sentences",)
-ASSIGNS = "times"
 
 WORDS_FILE = "times_words.tsv"
 HOLIDAYS_FILE = "times_holidays.tsv"
@@ -1171,6 +1170,7 @@ def _own_tense(verb) -> str | None:
     return None
 
 
+@stage(assigns="times", requires=("sentences",))
 def add_times(doc: Document, parse) -> Document:
     """Return `doc` with its `times` layer set."""
     doc.times = [
