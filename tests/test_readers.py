@@ -240,6 +240,30 @@ def test_truncated_warc_keeps_the_records_before_the_break(tmp_path):
     assert "truncated or corrupt WARC" in errors(items)[-1].reason
 
 
+@pytest.mark.parametrize("compressed", [True, False])
+@pytest.mark.parametrize("share", [0.3, 0.45, 0.7, 0.9])  # four records of one size: no cut on a record boundary
+def test_a_warc_cut_anywhere_is_a_recorded_error_naming_the_record(tmp_path, compressed, share):
+    full = tmp_path / "full.warc.gz"
+    write_warc(full, [(f"https://example.org/{i}", html_page(slug=str(i))) for i in range(4)])
+    data = full.read_bytes() if compressed else gzip.decompress(full.read_bytes())
+    path = tmp_path / ("cut.warc.gz" if compressed else "cut.warc")
+    path.write_bytes(data[: int(len(data) * share)])
+    items = read_all(path)
+    error = errors(items)[-1]
+    assert "truncated or corrupt WARC" in error.reason and error.source == str(path)
+    assert error.position == f"record {len(records(items)) + 1}"  # the cut record, after the ones kept
+
+
+def test_a_stray_nul_in_a_text_article_is_removed_and_recorded(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"Police arrested five people on Monday.\x00 They were released later.")
+    items = read_all(path)
+    [record] = records(items)
+    assert record.body == "Police arrested five people on Monday. They were released later."
+    error = only_error(items)
+    assert "removed 1 control character" in error.reason and error.position == "character 38"
+
+
 def test_oversized_single_article_is_refused_without_reading_it_all(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 400_000)  # 2 MB

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -10,16 +11,30 @@ from newstrace.model import ReadError
 #: Tie-break order for equally likely charsets: by share of web pages (W3Techs' usage survey).
 PREFERRED_ENCODINGS = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "gb2312", "shift_jis", "euc_kr", "iso8859_9", "cp1250")
 CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+#: The same characters in text, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+#: Share of NUL and other control bytes above which bytes are binary, not text with a stray character.
+BINARY_SHARE = 0.1
 
 
 def sniff_binary(head: bytes) -> bool:
-    """True for bytes that are no text in any charset: NULs or many control bytes."""
+    """True for bytes that are mostly no text in any charset: many NULs or other control bytes.
+
+    A text with a stray NUL (a bad copy, a database dump) is still text:
+    the text reader removes such characters and records that it did.
+    """
     if not head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if b"\x00" in head:
-        return True
     controls = sum(byte in CONTROL for byte in head)
-    return controls / len(head) > 0.1
+    return controls / len(head) > BINARY_SHARE
+
+
+def without_control_characters(text: str) -> tuple[str, list[int]]:
+    """`text` without its NUL and other control characters (tabs and line breaks are text), and where they stood."""
+    offsets = [m.start() for m in CONTROL_CHARACTERS.finditer(text)]
+    return (CONTROL_CHARACTERS.sub("", text) if offsets else text), offsets
 
 
 def decode_text(data: bytes) -> str | None:

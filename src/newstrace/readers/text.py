@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from newstrace.model import ReadError, Record
-from newstrace.readers.decode import decode_text
+from newstrace.readers.decode import decode_text, without_control_characters
 
 DATE_HEADER = re.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 
@@ -21,6 +21,13 @@ def read_text(data: bytes, path: str) -> Iterator[Record | ReadError]:
     if text is None:
         yield ReadError(path, None, "binary or undecodable bytes, not text", "pass a text, HTML, feed, JSON or WARC file")
         return
+    text, stray = without_control_characters(text)
+    if stray:
+        yield ReadError(
+            path, f"character {stray[0]}",
+            f"removed {len(stray)} control character(s) such as NUL from the text",
+            "the article was stored without them; check the file if it should be plain text",
+        )
     date, body = split_date_header(text)
     if not body.strip():
         yield ReadError(path, None, "no article text", "the file holds only whitespace or a date line; check it was written completely")
