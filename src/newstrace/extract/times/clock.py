@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from newstrace.extract.times.patterns import HOLIDAYS, WEEKDAYS, _B, _DAYNUM, _E, _MONTH, _WEEKDAY, _YEAR, _i
+from newstrace.extract.times.patterns import (
+    HOLIDAYS, WEEKDAYS, _B, _DAYNUM, _E, _MONTH, _TIME_ZONE, _WEEKDAY, _YEAR, _i,
+)
 from newstrace.extract.times.values import (
     Context, Norm, _day_value, _is_day, _month_num, _weekday_date, _yearless_day, rule,
 )
-
-
-_TIME_ZONE = r"(?:GMT|UTC|EST|EDT|CST|CDT|PST|PDT|(?i:local time))"
 
 
 @rule(

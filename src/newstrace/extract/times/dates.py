@@ -5,8 +5,8 @@ import datetime as dt
 import re
 
 from newstrace.extract.times.patterns import (
-    DAY_WORDS, PARTS_OF_DAY, WEEKDAYS, _B, _DAYNUM, _E, _FULL_MONTH, _MONTH, _PART, _WEEKDAY, _YEAR, _alt, _i,
-    _vocab,
+    DAY_WORDS, DECADE_WORDS, PARTS_OF_DAY, WEEKDAYS, _B, _DAYNUM, _E, _FULL_MONTH, _MONTH, _PART, _TEENS, _TENS,
+    _UNITS, _WEEKDAY, _YEAR, _alt, _any, _i, _vocab,
 )
 from newstrace.extract.times.values import (
     Norm, _day_value, _is_day, _mod, _month_num, _num, _safe_date, _shift_word, _weekday_date, _yearless_day,
@@ -104,11 +104,6 @@ def _year(m, ctx, start) -> Norm:
 _NOT_YEAR_ENTS = {"MONEY", "QUANTITY", "PERCENT", "CARDINAL"}
 
 
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-
-
 @rule("spelled_year", rf"{_B}(?:(?P<m>{_FULL_MONTH})\s+)?(?P<c>(?i:nineteen))[\s-]+(?P<y>(?i:(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_TEENS}|hundred)){_E}")
 def _spelled_year(m, ctx, start) -> Norm:
     """'nineteen ninety-six' (transcripts) -> 1996."""
@@ -130,13 +125,10 @@ def _year_two_thousand(m, ctx, start) -> Norm:
     return "DATE", str(2000 + (int(_num(m["n"])) if m["n"] else 0)), None
 
 
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
-
-
-@rule("spelled_decade", rf"{_B}(?i:the)\s+(?:(?P<mod>{_i('early|late|mid')})[\s-]+)?(?:'(?P<d>[2-9])0s|(?P<w>{_i('|'.join(_DECADE_WORDS))})){_E}")
+@rule("spelled_decade", rf"{_B}(?i:the)\s+(?:(?P<mod>{_i('early|late|mid')})[\s-]+)?(?:'(?P<d>[2-9])0s|(?P<w>{_i('|'.join(DECADE_WORDS))})){_E}")
 def _spelled_decade(m, ctx, start) -> Norm:
     """'the nineties', "the '80s" -> 199, 198 (twentieth-century decades, as news uses them)."""
-    digit = int(m["d"]) if m["d"] else _DECADE_WORDS[m["w"].lower()]
+    digit = int(m["d"]) if m["d"] else DECADE_WORDS[m["w"].lower()]
     return "DATE", f"19{digit}", _mod(m["mod"])
 
 
@@ -186,7 +178,7 @@ def _day_word(m, ctx, start) -> Norm:
     return "DATE", value, None
 
 
-@rule("this_part", rf"{_B}(?P<shift>{_i('this|last|early this|late last|later this|earlier this')})\s+(?P<part>{_PART}){_E}")
+@rule("this_part", rf"{_B}(?P<shift>{_any('this_part')})\s+(?P<part>{_PART}){_E}")
 def _this_part(m, ctx, start) -> Norm:
     """'this morning', 'last night' -> 2025-01-22TMO, 2025-01-21TNI."""
     shift = " ".join(m["shift"].lower().split())

@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 
 from newstrace.extract.times.patterns import (
-    REFS, SET_ADJECTIVES, SET_ADVERBS, _B, _E, _FULL_MONTH, _NUM, _UNIT, _YEAR, _alt, _i,
+    REFS, SET_ADJECTIVES, SET_ADVERBS, _B, _E, _FULL_MONTH, _MOD_WORDS, _NUM, _UNIT, _YEAR, _alt, _any, _i,
+    phrase_values,
 )
 from newstrace.extract.times.values import Norm, _duration, _mod, _month_num, _num, _unit, rule
 
 
-_MOD_WORDS = "about|around|some|nearly|almost|roughly|approximately|more than|less than|at least|up to|no more than"
+_VAGUE_VALUES = phrase_values("vague_duration")
+_HALVES = phrase_values("half_duration")
 
 
 @rule(
@@ -30,11 +32,11 @@ def _duration_rule(m, ctx, start) -> Norm:
     return "DURATION", _duration(n, _unit(unit_word)), _mod(m["mod"])
 
 
-@rule("vague_duration", rf"{_B}(?:(?P<pre>{_i('recent|coming|past|next|several|many|few|the past few|the last few|the next few|the past several|a few|the past|the last')})\s+)(?P<unit>{_i('years|months|weeks|days|decades|hours|minutes|centuries')}){_E}")
+@rule("vague_duration", rf"{_B}(?:(?P<pre>{_any('vague_duration')})\s+)(?P<unit>{_i('years|months|weeks|days|decades|hours|minutes|centuries')}){_E}")
 def _vague_duration(m, ctx, start) -> Norm:
     """'several years', 'recent months' -> PXY, PXM; 'the past few years' -> PAST_REF (as TimeBank writes them)."""
     pre = " ".join(m["pre"].lower().split())
-    if pre in ("past", "the past", "the last few", "the past few", "the past several"):
+    if _VAGUE_VALUES.get(pre) == "PAST_REF":
         return "DATE", "PAST_REF", None
     return "DURATION", _duration("X", _unit(m["unit"])), None
 
@@ -48,7 +50,7 @@ def _bare_duration(m, ctx, start) -> Norm:
 @rule("half_duration", rf"{_B}(?P<w>{_i('half an hour|half a day|half a year|half an? (?:hour|day|year|month|century)')}){_E}")
 def _half_duration(m, ctx, start) -> Norm:
     w = " ".join(m["w"].lower().split())
-    table = {"half an hour": "PT30M", "half a day": "PT12H", "half a year": "P6M", "half a month": "P2W", "half a century": "P50Y"}
+    table = _HALVES
     return ("DURATION", table[w], None) if w in table else None
 
 

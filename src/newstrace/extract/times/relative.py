@@ -4,18 +4,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from newstrace.extract.times.patterns import ORDINALS, SEASONS, _B, _E, _NUM, _ORD, _SEASON, _UNIT, _YEAR, _i
+from newstrace.extract.times.patterns import (
+    ORDINALS, SEASONS, _B, _E, _NUM, _ORD, _SEASON, _UNIT, _YEAR, _any, _i, phrase_values,
+)
 from newstrace.extract.times.values import (
     Context, Norm, _add_months, _day_value, _duration, _mod, _num, _quarter_year, _unit, _week_value, rule,
 )
 
 
+_THAT_YEAR_STEPS = phrase_values("that_year")
+_SAME_DAY_STEPS = phrase_values("same_day")
 _REL_UNIT = r"(?i:year|month|week|weekend|quarter|decade|century|day)"
 
 
 @rule(
     "relative_unit",
-    rf"{_B}(?:(?P<mod>{_i('early|late|earlier|later|the end of|the beginning of|the start of|the middle of|the rest of|mid')})[\s-]+)?(?P<shift>{_i('this|last|next|the past|the previous|the coming|the current|the same|the next|past|previous|coming|current')})\s+(?P<unit>{_REL_UNIT}){_E}",
+    rf"{_B}(?:(?P<mod>{_any('relative_mod')})[\s-]+)?(?P<shift>{_any('relative_shift')})\s+(?P<unit>{_REL_UNIT}){_E}",
 )
 def _relative_unit(m, ctx, start) -> Norm:
     shift = m["shift"].lower().split()[-1]
@@ -87,20 +91,20 @@ def _relative_value(ctx: Context, unit: str, step: int) -> str:
     return "XXXX"
 
 
-@rule("that_year", rf"{_B}(?:(?P<mod>{_i('earlier|later|early|late')})\s+(?:in\s+)?)?(?P<w>{_i('that year|that same year|the same year|the following year|the year after')}){_E}")
+@rule("that_year", rf"{_B}(?:(?P<mod>{_i('earlier|later|early|late')})\s+(?:in\s+)?)?(?P<w>{_any('that_year')}){_E}")
 def _that_year(m, ctx, start) -> Norm:
     """'that year', 'the following year': the year last mentioned in the text (or after it)."""
     if ctx.last_year is None:
         return "DATE", "XXXX", _mod(m["mod"])
     w = " ".join(m["w"].lower().split())
-    step = 1 if w in ("the following year", "the year after") else 0
+    step = int(_THAT_YEAR_STEPS[w])
     return "DATE", str(ctx.last_year + step), _mod(m["mod"])
 
 
-@rule("same_day", rf"{_B}(?P<w>{_i('the same day|that same day|that day|the next day|the following day|the previous day|the day before|the day after')}){_E}")
+@rule("same_day", rf"{_B}(?P<w>{_any('same_day')}){_E}")
 def _same_day(m, ctx, start) -> Norm:
     w = " ".join(m["w"].lower().split())
-    offset = {"the next day": 1, "the following day": 1, "the day after": 1, "the previous day": -1, "the day before": -1}.get(w, 0)
+    offset = int(_SAME_DAY_STEPS.get(w, 0))
     if offset == 0 and ctx.last_day_value:
         return "DATE", ctx.last_day_value, None
     if ctx.last_day is None:
@@ -110,7 +114,7 @@ def _same_day(m, ctx, start) -> Norm:
 
 @rule(
     "ago",
-    rf"{_B}(?:(?P<mod>{_i('about|around|some|nearly|almost|roughly|more than|over|less than|at least')})\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})\s+(?P<dir>{_i('ago|earlier|from now|hence')}){_E}",
+    rf"{_B}(?:(?P<mod>{_any('ago_mod')})\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})\s+(?P<dir>{_any('ago_direction')}){_E}",
 )
 def _ago(m, ctx, start) -> Norm:
     n = _num(m["n"])
@@ -143,7 +147,7 @@ def _shifted(base: dt.date, unit: str, k: int) -> str:
     return _day_value(base)
 
 
-@rule("year_earlier", rf"{_B}(?:the\s+)?(?P<w>{_i('a year earlier|a year ago|year-earlier|year-ago|a year before|the year before|the prior year|the previous year|last year')}){_E}")
+@rule("year_earlier", rf"{_B}(?:the\s+)?(?P<w>{_any('year_earlier')}){_E}")
 def _year_earlier(m, ctx, start) -> Norm:
     if m["w"].lower().split()[-1] == "year":  # "last year", "the previous year": a whole year
         return "DATE", str(ctx.dct.year - 1) if ctx.dct else "XXXX", None
@@ -192,7 +196,7 @@ def _quarter(m, ctx, start) -> Norm:
     return "DATE", f"{year}-Q{q}", None
 
 
-@rule("latest_quarter", rf"{_B}(?P<w>{_i('the latest quarter|the most recent quarter|the quarter|the latest period|the period|the year-ago quarter|the year-earlier quarter|the year-ago period|the year-earlier period')}){_E}")
+@rule("latest_quarter", rf"{_B}(?P<w>{_any('latest_quarter')}){_E}")
 def _latest_quarter(m, ctx, start) -> Norm:
     """A company's reporting quarter: the last quarter completed before publication."""
     if ctx.dct is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 
+from newstrace import lexicons
 from newstrace.extract.times.patterns import PARTS_OF_DAY
 
 
@@ -31,11 +32,16 @@ def _parse_lookups(parse):
     return tense, pos_at, ent_at
 
 
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "'d"}
-_MODAL_FUTURE = {"must", "can", "may", "should", "ca"}  # not "could", "might": often past ("could not be found")
-_PERFECT = {"has", "have", "had", "'ve", "'s"}
+def _tense_words(kind: str) -> frozenset[str]:
+    return frozenset(w for k, w in lexicons.table("times_tense_words.tsv") if k == kind)
+
+
+_FUTURE_AUX = _tense_words("future_aux")
+_MODAL_FUTURE = _tense_words("modal_future")  # not "could", "might": often past ("could not be found")
+_PERFECT = _tense_words("perfect")
+_PRESENT_AUX = _tense_words("present_aux")
 #: verbs whose to-infinitive looks ahead: "expected to meet on Tuesday"
-_INTENT_LEMMAS = {"plan", "expect", "schedule", "intend", "hope", "want", "aim", "set", "due", "prepare", "agree", "vow", "promise", "threaten", "seek", "decide", "propose", "be"}
+_INTENT_LEMMAS = _tense_words("intent")
 
 
 def verb_tense(tok) -> str | None:
@@ -79,6 +85,6 @@ def _own_tense(verb) -> str | None:
         return "inherit"
     if verb.tag_ == "VBG" and not auxes:
         return "inherit"
-    if verb.tag_ in ("VBZ", "VBP", "VBG") or words & {"is", "are", "am", "does", "do"}:
+    if verb.tag_ in ("VBZ", "VBP", "VBG") or words & _PRESENT_AUX:
         return "present"
     return None
