@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from newstrace import lexicons
 from newstrace.extract import stage
+from newstrace.extract.lexicon_stage import LexiconStage
 from newstrace.model import Document
 
 
@@ -87,15 +88,11 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-class Figures:
+class Figures(LexiconStage):
     """Find figures in a parsed document with one lexicon."""
 
-    def __init__(self, lexicon: Lexicon):
-        self.lex = lexicon
-
-    def __call__(self, doc: Document, parse) -> Document:
-        doc.figures = self.find_figures(doc, parse)
-        return doc
+    layer = "figures"
+    lex: Lexicon
 
     def find_figures(self, doc: Document, parse) -> list[dict]:
         """All figures in `parse`, numbered in text order."""
@@ -120,6 +117,8 @@ class Figures:
         for n, record in enumerate(found, 1):
             record["id"] = f"f{n}"
         return found
+
+    find = find_figures
 
     # -- finding runs of number tokens ----------------------------------------
 
@@ -383,13 +382,7 @@ def _claimed_by(doc: Document, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
-_finder: Figures | None = None
-
-
 @stage(assigns="figures", requires=("entities", "attributions"))
 def add_figures(doc: Document, parse) -> Document:
     """Return `doc` with its `figures` layer set."""
-    global _finder
-    if _finder is None:
-        _finder = Figures(Lexicon.load())
-    return _finder(doc, parse)
+    return Figures.shared(Lexicon.load)(doc, parse)
