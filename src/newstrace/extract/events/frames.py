@@ -30,6 +30,8 @@ YIELD_MODES = {"CONSULT": "meet", "RETREAT": "yield", "CONCEDE": "yield", "AID":
 
 @dataclass
 class Draft:
+    """One event before its record is built: the trigger, its sense and type, and the tokens of its slots."""
+
     token: object
     sense: Sense
     type: str
