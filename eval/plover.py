@@ -51,9 +51,9 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one BLAS thread per process: on 2 cores, more threads fight the parser workers
 
-from newstrace.extract.events import events_parse, find_events, load_lexicon
+from newstrace.extract.events import find_events, load_lexicon
 from newstrace.model import Document
-from newstrace.pipeline import load_nlp
+from newstrace.nlp import load_nlp, repaired as events_parse
 
 TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
          "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from newstrace.extract.events import (
-    CaseEvidence, _english_words, add_events, find_events, sentence_cased, title_lines, events_parse,
-)
+from newstrace.extract.events import add_events, find_events
+from newstrace.nlp import repaired as events_parse
+from newstrace.nlp.repair import CaseEvidence, english_words as _english_words, sentence_cased
+from newstrace.nlp.text import title_lines
 
 
 def events_of(make_doc, text, **layers):

@@ -6,7 +6,9 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from newstrace.model import Record
-from newstrace.pipeline import add_sentences, find_paragraph_breaks, paragraph_breaks, process
+from newstrace.nlp.model import paragraph_breaks
+from newstrace.nlp.text import find_paragraph_breaks
+from newstrace.pipeline import add_sentences, process
 
 HEADLINE_STORY = "Local Opposition Leader Beaten With Baseball Bat\n\nThe leader was taken to hospital on Monday."
 

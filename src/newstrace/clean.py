@@ -27,15 +27,10 @@ import re
 from newstrace import lexicons
 from newstrace.html import Page, extract_html
 from newstrace.model import Document, Record, content_id, document_key
+from newstrace.nlp.text import is_headline_like
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-#: A blank line and the whitespace after it: its end is where the next paragraph's text starts.
-#: The parse starts a sentence there (`pipeline.paragraph_breaks`) and events never cross it.
-BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
-SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]\s*$")
-HEADLINE_MAX_WORDS = 20
-HEADLINE_MAX_CHARS = 180
 
 
 #: Furniture kinds that mark the start of a run of navigation or related links.
@@ -70,16 +65,6 @@ def furniture_kind(paragraph: str) -> str | None:
 def is_furniture(paragraph: str) -> bool:
     """True when the whole paragraph is site navigation, a prompt or a notice, not article text."""
     return furniture_kind(paragraph) is not None
-
-
-def is_headline_like(paragraph: str) -> bool:
-    """Short, one line, no sentence-final punctuation: a heading or a teaser."""
-    line = paragraph.strip()
-    if not line or "\n" in line or len(line) > HEADLINE_MAX_CHARS:
-        return False
-    if len(line.split()) > HEADLINE_MAX_WORDS or SENTENCE_END.search(line):
-        return False
-    return line[0].isupper() or line[0].isdigit() or not line[0].isalpha()
 
 
 def split_title_flags(title: str | None) -> tuple[str | None, list[str]]:
