@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newstrace.model import ReadError, Record
-from newstrace.readers.decode import cannot_open, sniff_binary
+from newstrace.readers.decode import open_binary, sniff_binary
 from newstrace.readers.feed import read_feed
 from newstrace.readers.html import read_html
 from newstrace.readers.jsonl import read_json, read_jsonl
@@ -62,10 +62,9 @@ def expand_path(raw: str) -> Iterator[str]:
 
 def read_file(path: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Item]:
     """Records from one file, whatever its kind."""
-    try:
-        stream = open(path, "rb")
-    except OSError as exc:
-        yield cannot_open(path, exc)
+    stream = open_binary(path)
+    if isinstance(stream, ReadError):
+        yield stream
         return
     with stream:
         yield from read_stream(stream, path, max_bytes)

@@ -73,6 +73,9 @@ def guess_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
-def cannot_open(path: str, exc: OSError) -> ReadError:
-    """The error every reader gives for a file it cannot open."""
-    return ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")
+def open_binary(path: str):
+    """The file at `path` opened for reading bytes, or the error every reader gives for a file it cannot open."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        return ReadError(path, None, f"cannot open ({exc.strerror})", "check the file exists and is readable")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from newstrace.model import ReadError, Record
-from newstrace.readers.decode import cannot_open, decode_text
+from newstrace.readers.decode import decode_text, open_binary
 
 TEXT_FIELDS = ("text", "maintext", "body", "content", "content_text", "article", "description")
 HTML_FIELDS = ("html", "content_html", "raw_html")
@@ -64,10 +64,9 @@ def read_jsonl_range(path: str, start: int, end: int, first_line: int, max_bytes
     `first_line` is the number of the first line that starts in the range:
     one plus the `count_line_starts` of the ranges before it.
     """
-    try:
-        stream = open(path, "rb")
-    except OSError as exc:
-        yield cannot_open(path, exc)
+    stream = open_binary(path)
+    if isinstance(stream, ReadError):
+        yield stream
         return
     with stream:
         if start > 0:

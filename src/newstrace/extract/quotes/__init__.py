@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from newstrace.extract import stage
 from newstrace.extract.quotes.marks import (  # noqa: F401 (public names of the quotes layer)
-    CLOSE, OPEN, QuoteSpan, SENTENCE_END, find_marks, find_quote_spans, paragraph_spans, quote_text_words,
+    CLOSE, OPEN, QuoteSpan, SENTENCE_END, find_marks, find_quote_spans, quote_text_words,
 )
 from newstrace.extract.quotes.speakers import PRONOUNS, Speakers  # noqa: F401
 from newstrace.model import Document

@@ -5,12 +5,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from newstrace.nlp.text import line_spans
+
 
 OPEN, CLOSE = "open", "close"
 OPENING_CONTEXT = frozenset("([{—–-/:“‘\"'")
 CLOSING_CONTEXT = frozenset(".,;:!?)]}—–-”’\"'…")
 SENTENCE_END = frozenset(".!?…")
-NEWLINES = re.compile(r"\n+")
 QUOTE_CHARACTER = re.compile("[“”\"‘’']")
 
 
@@ -87,16 +88,6 @@ def _single_mark(text: str, pos: int, char: str) -> _Mark | None:
     return None
 
 
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: text between line breaks."""
-    spans, start = [], 0
-    for match in NEWLINES.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 class _QuoteScanner:
     """Pairs marks into quotes in one pass; see the module docstring for the rules.
 
@@ -107,7 +98,7 @@ class _QuoteScanner:
 
     def __init__(self, text: str):
         self.text = text
-        self.paragraphs = paragraph_spans(text)
+        self.paragraphs = line_spans(text)  # a quote ends with its line unless the next opens with a mark
         self.para_starts = [s for s, _ in self.paragraphs]
         self.quotes: list[QuoteSpan] = []
         self.doubles: list[tuple[int, bool]] = []  # (quote index, straight) of open double quotes, outermost first

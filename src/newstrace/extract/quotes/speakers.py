@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from newstrace import lexicons
 from newstrace.extract.quotes.frames import SUBJECT_DEPS, Frames
-from newstrace.extract.quotes.marks import SENTENCE_END, QuoteSpan, paragraph_spans
+from newstrace.extract.quotes.marks import SENTENCE_END, QuoteSpan
+from newstrace.nlp import document_index
 from newstrace.model import Document
 
 
@@ -47,7 +48,7 @@ class Speakers(Frames):
         self.top_level_opens = [o for o, _ in self.top_level]
         self.entities = {e["id"]: e for e in doc.entities}
         self.entity_types = {e["id"]: e["type"] for e in doc.entities}
-        self.paragraphs = paragraph_spans(self.text)
+        self.paragraphs = list(document_index(parse).lines)
         self.para_starts = [s for s, _ in self.paragraphs]
         self.candidates = sorted(self._pronoun_candidates(), key=lambda c: c.start)
         self.candidate_starts = [c.start for c in self.candidates]
