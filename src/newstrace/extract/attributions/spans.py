@@ -5,6 +5,7 @@ import bisect
 
 from newstrace import lexicons
 from newstrace.model import Document
+from newstrace.nlp import document_index
 
 
 HOSTED_DEPS = ("advcl", "parataxis", "ccomp")
@@ -50,12 +51,11 @@ def _clause_minus(host, clause_ids: set[int]) -> tuple[int, int] | None:
 
 
 def _paragraph_part(sent, first: int, last: int) -> list:
-    """The tokens of `sent` in the same paragraph as tokens first..last."""
-    tokens = list(sent)
-    breaks = [t.i for t in tokens if "\n" in t.text or "\n" in t.whitespace_]
-    lo = max((b for b in breaks if b < first), default=sent.start - 1)
-    hi = min((b for b in breaks if b >= last), default=sent.end)
-    return [t for t in tokens if lo < t.i <= hi and not t.is_space]
+    """The tokens of `sent` on the lines (the document index's) of tokens first..last."""
+    index = document_index(sent.doc)
+    lo = index.position("lines", sent.doc[first].idx)
+    hi = index.position("lines", sent.doc[last].idx)
+    return [t for t in sent if lo <= index.position("lines", t.idx) <= hi and not t.is_space]
 
 
 def _has_words(tokens) -> bool:
