@@ -95,7 +95,7 @@ def ingest(
     settings = Settings.from_env(db=db, workers=workers)
     with _store(settings.db) as store, _progress() as advance:
         report = run_ingest(present, store, extract=not no_extract, workers=settings.workers, on_progress=advance, on_error=_ErrorPrinter(),
-                            max_bytes=settings.max_document_bytes, link_after=not no_link)
+                            max_bytes=settings.max_document_bytes, link_after=not no_link, batch_size=settings.batch_size)
     _ingest_summary(report, settings.db)
     if missing:
         raise typer.Exit(2)
