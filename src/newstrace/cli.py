@@ -213,7 +213,8 @@ def import_(
 
     settings = Settings.from_env(db=db)
     with _store(settings.db) as store:
-        report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link)
+        report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link,
+                                     batch_size=settings.batch_size, link_batch_size=settings.link_batch_size)
     _import_summary(report, on_spark.store_target(settings.db))
 
 
