@@ -116,3 +116,16 @@ def test_db_from_environment(monkeypatch, capsys, corpus, tmp_path):
     monkeypatch.setenv("NEWSTRACE_DB", str(tmp_path / "env.db"))
     code, _, _ = run(monkeypatch, capsys, "ingest", "--no-extract", str(corpus))
     assert code == 0 and (tmp_path / "env.db").exists()
+
+
+def test_serve_takes_its_settings_from_flags_and_the_environment(monkeypatch, capsys, tmp_path):
+    import newstrace.web
+
+    served = []
+    monkeypatch.setattr(newstrace.web, "serve", lambda settings: served.append(settings))
+    monkeypatch.setenv("NEWSTRACE_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("NEWSTRACE_TOKEN", "t0k")
+    code, _, err = run(monkeypatch, capsys, "serve", "--port", "9001", "--workers", "2")
+    assert code == 0 and f"serving {tmp_path / 'env.db'} at http://127.0.0.1:9001/ — uploads need the token" in err
+    (settings,) = served
+    assert (settings.db, settings.port, settings.workers, settings.token) == (str(tmp_path / "env.db"), 9001, 2, "t0k")

@@ -85,3 +85,24 @@ def _count(db: Path) -> int:
             return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def test_the_sink_puts_in_batches_records_errors_counts_and_links_after(tmp_path):
+    from newstrace.ingest import Sink, process_items
+    from newstrace.readers import read_paths
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(5):
+        (corpus / f"{i}.txt").write_text(f"Report {i} about the harbour strike in Rotterdam.")
+    (corpus / "empty.txt").write_bytes(b"")
+    progress, failures, linked = [], [], []
+    with SQLiteStore(str(tmp_path / "s.db")) as store:
+        items = process_items(read_paths([str(corpus)]), extract=False)
+        sink = Sink(store, batch_size=2, on_progress=progress.append, on_error=failures.append).put_all(items)
+        report = sink.close(linker=lambda s: linked.append(s) or "linked")
+        assert (report.read, report.failed, len(report.stored.added), report.linked) == (5, 1, 5, "linked")
+        assert sum(progress) == 5 and len(progress) == 3 and linked == [store]
+        assert [e.source for e in failures] == [str(corpus / "empty.txt")] and len(list(store.errors())) == 1
+        again = Sink(store).put_all(process_items(read_paths([str(corpus)]), extract=False)).close(link_after=False)
+        assert len(again.stored.unchanged) == 5 and not again.stored.added and again.linked is None

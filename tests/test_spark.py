@@ -17,6 +17,7 @@ from pg import postgres_database, postgres_server, postgres_url  # noqa: F401
 from newstrace import cli
 from newstrace import spark as ns
 from newstrace.errors import UsageError
+from newstrace.spark import runner, session
 from newstrace.ingest import ingest
 from newstrace.model import Document, ReadError, Record
 from newstrace.readers import read_file
@@ -106,7 +107,7 @@ def test_a_reader_that_raises_costs_one_error_row_not_the_partition(monkeypatch)
         yield Record(source=path, position="line 1", body="A first article that reads fine.")
         raise RuntimeError("reader bug")
 
-    monkeypatch.setattr(ns, "read_file", crashing_reader)
+    monkeypatch.setattr(runner, "read_file", crashing_reader)
     rows = list(ns.process_partition([(0, "bad.jsonl", False), (1, "next.txt", False)], extract=False))
     kinds = [(row[0], row[1], row[2]) for row in rows]
     assert kinds == [("document", 0, 0), ("error", 0, 1), ("document", 1, 0), ("error", 1, 1)]
@@ -173,7 +174,7 @@ def test_import_dir_refuses_a_folder_that_is_not_a_spark_output(tmp_path):
 
 
 def test_a_session_without_java_is_refused_with_a_one_line_usage_error(monkeypatch):
-    monkeypatch.setattr(ns, "spark_available", lambda: "no Java runtime (install openjdk-17-jre-headless, or set JAVA_HOME)")
+    monkeypatch.setattr(session, "spark_available", lambda: "no Java runtime (install openjdk-17-jre-headless, or set JAVA_HOME)")
     with pytest.raises(UsageError, match="Spark cannot run here: no Java runtime"):
         ns.spark_session("local[1]")
 
@@ -286,7 +287,7 @@ def _closed_port() -> int:
 ])
 def test_spark_out_postgresql_that_cannot_be_reached_fails_in_one_line_before_spark_starts(monkeypatch, capsys, tmp_path, target, code, message):
     pytest.importorskip("psycopg")
-    monkeypatch.setattr(ns, "spark_session", lambda *a, **k: pytest.fail("Spark started before the store was checked"))
+    monkeypatch.setattr(runner, "spark_session", lambda *a, **k: pytest.fail("Spark started before the store was checked"))
     (tmp_path / "a.txt").write_text("A short report about the harbour strike.")
     target = target.format(port=_closed_port())
     got, err = _cli(monkeypatch, capsys, "spark", str(tmp_path), "--out", f"postgresql://newstrace:s3cret@{target}")

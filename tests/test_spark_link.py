@@ -89,7 +89,7 @@ def test_an_import_into_a_store_holding_other_documents_links_them_all_on_this_m
 
 def test_loading_links_into_a_store_with_linked_documents_is_refused(linked_runs):
     with pytest.raises(UsageError, match="already holds linked documents"):
-        sl.load_links(None, str(linked_runs["out"]), linked_runs["expected"])
+        ns.load_links(None, str(linked_runs["out"]), linked_runs["expected"])
 
 
 # -- the rules, one by one ---------------------------------------------------------
@@ -172,7 +172,7 @@ def test_cli_spark_links_on_spark_and_import_loads_the_links(spark, monkeypatch,
     assert code == 0, err
     exported = json.loads((tmp_path / "corpus.json").read_text(encoding="utf-8"))
     assert [doc["links"][0]["kind"] for doc in exported["documents"]] == ["exact_copy"] * 2
-    assert "linked on Spark: 1 pairs compared, 1 exact_copy" in err and sl.has_links(str(tmp_path / "run"))
+    assert "linked on Spark: 1 pairs compared, 1 exact_copy" in err and ns.has_links(str(tmp_path / "run"))
     code, err = run("import", str(tmp_path / "run"), "--db", str(tmp_path / "news.db"))
     assert code == 0, err
     with SQLiteStore(str(tmp_path / "news.db")) as store:

@@ -309,3 +309,15 @@ def test_event_timeline_places_bars_by_date_not_by_rank():
     xs = {bar["date"]: bar["x"] for bar in plot["bars"]}
     assert xs["2026-03-01"] == 0 and xs["2026-03-02"] < xs["2026-03-11"] / 5
     assert plot["top"] == 4 and plot["first"] == "2026-03-01" and plot["last"] == "2026-03-11"
+
+
+def test_token_and_upload_cap_come_from_the_environment_when_not_given(db, monkeypatch):
+    monkeypatch.setenv("NEWSTRACE_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSTRACE_MAX_UPLOAD_BYTES", "100")
+    with TestClient(create_app(db)) as app:
+        url = "/api/v1/documents?filename=a.txt&extract=0"
+        assert app.post(url, content=b"x" * 50).status_code == 401
+        too_big = app.post(url, content=b"x" * 200, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert too_big.status_code == 413 and "limit of 100 bytes" in too_big.json()["error"]["message"]
+        done = app.post(url, content=b"The harbour reopened on Tuesday.", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 201 and done.json()["read"] == 1 and done.json()["documents"] == done.json()["added"]

@@ -20,8 +20,8 @@ from newstrace.errors import NewstraceError, UsageError
 from newstrace.ingest import ingest as run_ingest
 from newstrace.model import Document, ReadError
 from newstrace.readers import expand_path
-from newstrace.spark import DEFAULT_SPLIT_BYTES  # the module loads pyspark only when it runs
-from newstrace.store import open_store, resolve_db
+from newstrace.settings import DEFAULTS, Settings
+from newstrace.store import open_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="newstrace: evidence-linked facts from news reports.")
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -83,7 +83,7 @@ def _table(rows: list[dict]) -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="files, folders, globs, or - for standard input")],
     db: DbOpt = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="processes to use")] = 1,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="processes to use")] = DEFAULTS["workers"],
     no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
     no_link: Annotated[bool, typer.Option("--no-link", help="skip linking the new documents (run `newstrace link` later)")] = False,
 ):
@@ -92,10 +92,11 @@ def ingest(
     for path in missing:
         say_error(f"{path}: no such file or folder — check the path, or quote a glob so the shell does not expand it")
     present = [p for p in paths if p not in missing]
-    with _store(db) as store, _progress() as advance:
-        report = run_ingest(present, store, extract=not no_extract, workers=workers,
-                            on_progress=advance, on_error=_ErrorPrinter(), link_after=not no_link)
-    _ingest_summary(report, resolve_db(db))
+    settings = Settings.from_env(db=db, workers=workers)
+    with _store(settings.db) as store, _progress() as advance:
+        report = run_ingest(present, store, extract=not no_extract, workers=settings.workers, on_progress=advance, on_error=_ErrorPrinter(),
+                            max_bytes=settings.max_document_bytes, link_after=not no_link, batch_size=settings.batch_size)
+    _ingest_summary(report, settings.db)
     if missing:
         raise typer.Exit(2)
     if report.failed:
@@ -167,7 +168,7 @@ def spark(
     master: Annotated[str, typer.Option("--master", help="Spark master URL")] = "local[*]",
     no_extract: Annotated[bool, typer.Option("--no-extract", help="store cleaned text only, no layers")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="replace what --out (or --stage) holds")] = False,
-    split_bytes: Annotated[int, typer.Option("--split-bytes", min=1, help="read plain JSON Lines files larger than this as one task per range of this many bytes")] = DEFAULT_SPLIT_BYTES,
+    split_bytes: Annotated[int, typer.Option("--split-bytes", min=1, help="read plain JSON Lines files larger than this as one task per range of this many bytes")] = DEFAULTS["split_bytes"],
     stage: Annotated[Optional[str], typer.Option("--stage", help="with --out postgresql://: folder for the Parquet before import [default: a temporary one]")] = None,
     keep_stage: Annotated[bool, typer.Option("--keep-stage", help="with --out postgresql://: keep the staged Parquet")] = False,
     no_link: Annotated[bool, typer.Option("--no-link", help="do not link on Spark (`newstrace import` then links on this machine)")] = False,
@@ -180,7 +181,8 @@ def spark(
         raise UsageError("--stage", "only used with --out postgresql://", "leave --stage and --keep-stage out when --out is a folder")
     if json_out and on_spark.is_store_url(out):
         raise UsageError("--json", "only used with --out DIR", "run `newstrace export --db URL` on the store instead")
-    options = {"extract": not no_extract, "overwrite": overwrite, "split_bytes": split_bytes}
+    settings = Settings.from_env(split_bytes=split_bytes)
+    options = {"extract": not no_extract, "overwrite": overwrite, "split_bytes": settings.split_bytes, "max_bytes": settings.max_document_bytes}
     if on_spark.is_store_url(out):
         report, imported = on_spark.run_spark_into_store(paths, out, master=master, stage=stage, keep_stage=keep_stage, link_after=not no_link, **options)
     else:
@@ -209,9 +211,11 @@ def import_(
     """Load a `newstrace spark` output into the store, then link it. Example: newstrace import run1 --db news.db"""
     from newstrace import spark as on_spark
 
-    with _store(db) as store:
-        report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link)
-    _import_summary(report, on_spark.store_target(resolve_db(db)))
+    settings = Settings.from_env(db=db)
+    with _store(settings.db) as store:
+        report = on_spark.import_dir(out_dir, store, on_spark.spark_session("local[*]"), link_after=not no_link,
+                                     batch_size=settings.batch_size, link_batch_size=settings.link_batch_size)
+    _import_summary(report, on_spark.store_target(settings.db))
 
 
 def _import_summary(report, target: str) -> None:
@@ -330,16 +334,17 @@ def stats(db: DbOpt = None, format: FormatOpt = "text"):
 @app.command(name="serve")
 def serve_command(
     db: DbOpt = None,
-    host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it to this machine")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes; more serve searches in parallel")] = 1,
+    host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it to this machine")] = DEFAULTS["host"],
+    port: Annotated[int, typer.Option(help="TCP port")] = DEFAULTS["port"],
+    workers: Annotated[int, typer.Option(min=1, help="worker processes; more serve searches in parallel")] = DEFAULTS["workers"],
 ):
     """Serve the web UI and its JSON API (/api/v1). Uploads need $NEWSTRACE_TOKEN. Example: newstrace serve --db demo.db"""
     from newstrace.web import serve
 
-    mode = "uploads need the token" if os.environ.get("NEWSTRACE_TOKEN") else "read-only (set NEWSTRACE_TOKEN to allow uploads)"
-    err.print(f"serving {resolve_db(db)} at http://{host}:{port}/ — {mode}; Ctrl-C stops", markup=False)
-    serve(db, host=host, port=port, workers=workers)
+    settings = Settings.from_env(db=db, host=host, port=port, workers=workers)
+    mode = "uploads need the token" if settings.token else "read-only (set NEWSTRACE_TOKEN to allow uploads)"
+    err.print(f"serving {settings.db} at http://{settings.host}:{settings.port}/ — {mode}; Ctrl-C stops", markup=False)
+    serve(settings=settings)
 
 
 def main() -> None:

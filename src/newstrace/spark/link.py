@@ -20,7 +20,7 @@ groupBy on the key, never a cross join:
     joins      stories and event clusters, whose records come from the
                functions `link.corpus` uses on one machine
 
-Everything is written under `OUT/links/` as Parquet. `load_links` puts it in
+Everything is written under `OUT/links/` as Parquet. `io.load_links` puts it in
 a store exactly as `link(store)` would have left it (indexes included, so a
 later `ingest` links incrementally against it). The global-id pass is the
 one step on the driver: it holds one entry per distinct entity key, no text.
@@ -31,11 +31,10 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from newstrace.errors import UsageError
 from newstrace.link import (
     MAX_CANDIDATES, MIN_SHARED_ENTITY_KEYS, LinkReport, assign_global_ids, entity_block_keys,
     text_keys, top_refs, view_from_json, view_to_json,
@@ -45,12 +44,11 @@ from newstrace.link.corpus import cluster_conflicts, cluster_id_of, cluster_reco
 from newstrace.link.entities import EntityIndex
 from newstrace.link.events import blocking_keys, compare_events, event_view
 from newstrace.model import Document
-from newstrace.spark import DOCUMENTS, LINKS_DIR, _batches
+from newstrace.spark.io import DOCUMENTS, LINKS_DIR, LINKS_REPORT
 from newstrace.store import document_key
 from newstrace.store.links import MAX_DOCS_PER_KEY, ordered_pair
 
-REPORT = "report.json"
-#: The tables under OUT/links, as `load_links` reads them; JSON in strings where a value is nested.
+#: The tables under OUT/links, as `io.load_links` reads them; JSON in strings where a value is nested.
 TABLES = {
     "documents": "id string, file_index int, item_index bigint, text_hash string, bands string, blocks string",
     "links": "a string, b string, kind string, score double, original string, evidence string, reason string",
@@ -60,8 +58,6 @@ TABLES = {
     "event_clusters": "ref string, cluster string",
     "corpus_records": "kind string, id string, data string",
 }
-#: Rows put in the store per transaction when loading.
-LOAD_BATCH = 500
 #: What `link.copies.compare` and `document_key` read of a document.
 COMPARED_FIELDS = ("id", "source", "url", "title", "published", "text", "sentences", "title_flags", "boilerplate")
 #: Cut the lineage of the label-propagation loop every this many rounds.
@@ -124,7 +120,7 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     report.links = dict(sorted(links.map(lambda kv: kv[1][1][2]).countByValue().items()))  # kind, from the cached links
     for rdd in (docs, features, links, views, event_pairs):
         rdd.unpersist()
-    (Path(out_dir) / LINKS_DIR / REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    (Path(out_dir) / LINKS_DIR / LINKS_REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
     return report
 
 
@@ -393,54 +389,3 @@ class _Clock:
         now = time.perf_counter()
         report.seconds[name] = round(now - self.started, 3)
         self.started = now
-
-
-def has_links(out_dir: str) -> bool:
-    """True when `link_on_spark` has written its tables under `out_dir`."""
-    return (Path(out_dir) / LINKS_DIR / REPORT).is_file()
-
-
-def load_links(spark, out_dir: str, store) -> LinkReport:
-    """Put what `link_on_spark` wrote into `store`, as `link(store)` would have left it.
-
-    The store must hold this run's documents and no others (the Spark run
-    knew nothing of them); `import_dir` checks that it was empty.
-    """
-    if next(iter(store.linked_ids()), None) is not None:
-        raise UsageError(out_dir, "the store already holds linked documents, which this Spark run did not see",
-                         "import into a new store, or import with --no-link and run `newstrace link`")
-    target = Path(out_dir) / LINKS_DIR
-    read = lambda name, *order: spark.read.parquet(str(target / name)).orderBy(*order).toLocalIterator()  # noqa: E731
-    for batch in _batches(read("documents", "file_index", "item_index"), LOAD_BATCH):
-        with store.transaction():
-            for row in batch:
-                doc = store.get_document(row["id"])
-                assign_global_ids(store, doc)
-                store.add_keys("lsh_bands", row["id"], json.loads(row["bands"]))
-                store.add_keys("block_keys", row["id"], json.loads(row["blocks"]))
-                store.mark_linked(row["id"], row["text_hash"])
-    for batch in _batches(read("event_views", "file_index", "item_index", "event_index"), LOAD_BATCH):
-        with store.transaction():
-            for row in batch:
-                store.add_keys("event_keys", row["ref"], json.loads(row["keys"]) or [f"self|{row['ref']}"])
-                store.put_event_view(row["ref"], json.loads(row["data"]))
-    for batch in _batches(read("links", "a", "b"), LOAD_BATCH):
-        with store.transaction():
-            for row in batch:
-                store.put_link(row["a"], row["b"], {"kind": row["kind"], "score": row["score"], "original": row["original"],
-                                                     "evidence": json.loads(row["evidence"]), "reason": row["reason"]})
-    for batch in _batches(read("event_pairs", "a", "b"), LOAD_BATCH):
-        with store.transaction():
-            for row in batch:
-                store.put_event_pair(row["a"], row["b"], row["same"], row["slot"], row["reason"])
-    with store.transaction():
-        store.replace_stories([{"id": r["id"], "label": r["label"], "first_reported": r["first_reported"],
-                                "documents": json.loads(r["documents"])} for r in read("stories", "id")])
-        store.replace_event_clusters({r["ref"]: r["cluster"] for r in read("event_clusters", "ref")})
-        records: dict[str, list] = {"event_clusters": [], "conflicts": []}
-        for r in read("corpus_records", "kind", "id"):
-            records[r["kind"]].append(json.loads(r["data"]))
-        for kind, rows in records.items():
-            store.replace_corpus_records(kind, rows)
-    saved = json.loads((target / REPORT).read_text(encoding="utf-8"))
-    return LinkReport(**{f.name: saved[f.name] for f in fields(LinkReport)})

@@ -4,15 +4,14 @@ from __future__ import annotations
 import os
 
 from newstrace.errors import UsageError
+from newstrace.settings import DEFAULT_DB, setting
 from newstrace.store.base import PutReport, Store
 from newstrace.store.sqlite import SQLiteStore, document_key
 
-DEFAULT_DB = "newstrace.db"
-
 
 def resolve_db(db: str | None) -> str:
-    """The store location: `--db`, else $NEWSTRACE_DB, else newstrace.db here."""
-    return db or os.environ.get("NEWSTRACE_DB") or DEFAULT_DB
+    """The store location: `--db`, else $NEWSTRACE_DB, else newstrace.db here (`Settings.db`)."""
+    return setting("db", db)
 
 
 def open_store(db: str | None = None) -> Store:

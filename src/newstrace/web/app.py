@@ -7,7 +7,6 @@ shape everywhere: `{"error": {"code", "message"}}`.
 """
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +23,12 @@ from starlette.staticfiles import StaticFiles
 
 from newstrace import query
 from newstrace.errors import BadQuery, NewstraceError, NotFound
-from newstrace.store import open_store, resolve_db
+from newstrace.settings import MAX_UPLOAD_BYTES, Settings
+from newstrace.store import open_store
 from newstrace.web import render, upload
 
 HERE = Path(__file__).resolve().parent
 API = "/api/v1"
-#: Largest upload the ingest endpoint takes, in bytes.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                  b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
@@ -186,12 +184,17 @@ class _Stores:
             self.opened.clear()
 
 
-def create_app(db: str | None = None, token: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Starlette:
-    """The web app over the store at `db`. Uploads need `token` (default $NEWSTRACE_TOKEN); without one the app is read-only."""
-    location = resolve_db(db)
-    open_store(location).close()  # fail now, with the store's own message, if it cannot be opened
-    stores = _Stores(location)
-    token = (token if token is not None else os.environ.get("NEWSTRACE_TOKEN")) or None  # an empty token is no token
+def create_app(db: str | None = None, token: str | None = None, max_upload_bytes: int | None = None,
+               settings: Settings | None = None) -> Starlette:
+    """The web app over the store at `db`. Uploads need `token` (default $NEWSTRACE_TOKEN); without one the app is read-only.
+
+    `settings` gives all three at once; otherwise they are the arguments, else
+    the environment, else the defaults (`Settings.from_env`).
+    """
+    settings = settings or Settings.from_env(db=db, token=token, max_upload_bytes=max_upload_bytes)
+    open_store(settings.db).close()  # fail now, with the store's own message, if it cannot be opened
+    stores = _Stores(settings.db)
+    token, max_upload_bytes = settings.token, settings.max_upload_bytes
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
     templates.globals.update(qs=_query_string, web_url=_web_url)
 
@@ -252,9 +255,8 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
 
 
 def app_from_env() -> Starlette:
-    """The app for one worker process of `serve(workers=N)`: settings come from the environment."""
-    return create_app(os.environ.get("NEWSTRACE_DB"),
-                      max_upload_bytes=int(os.environ.get("NEWSTRACE_MAX_UPLOAD_BYTES") or MAX_UPLOAD_BYTES))
+    """The app for one worker process of `serve(workers=N)`: settings come from the environment (`Settings.to_env`)."""
+    return create_app(settings=Settings.from_env())
 
 
 def _web_url(url: str | None) -> str | None:

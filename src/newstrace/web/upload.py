@@ -7,6 +7,8 @@ import re
 
 from starlette.requests import Request
 
+from newstrace.model import ReadError
+
 
 NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 120
@@ -54,20 +56,13 @@ async def read_limited(request: Request, limit: int) -> bytes:
 
 
 def ingest_upload(store, name: str, data: bytes, extract: bool = True) -> dict:
-    """Read, process, store and link one uploaded file; failures are recorded like any ingest's."""
-    from newstrace.link import link
-    from newstrace.model import Document, ReadError
-    from newstrace.pipeline import process_batch  # loads spaCy on first use: the read-only server never does
+    """Read, process, store and link one uploaded file through the ingest sink; failures are recorded like any ingest's."""
+    from newstrace.ingest import Sink, process_items
     from newstrace.readers import read_stream
 
     path = f"upload/{name}"
-    items = list(process_batch(read_stream(io.BytesIO(data), path), extract=extract))
-    docs = [item for item in items if isinstance(item, Document)]
-    errors = [item for item in items if isinstance(item, ReadError)]
-    report = store.put_documents(docs) if docs else None
-    if errors:
-        store.put_errors(errors)
-    link(store)
-    return {"file": path, "read": len(docs), "documents": [doc.id for doc in docs],
-            "added": report.added if report else [], "unchanged": report.unchanged if report else [],
-            "errors": [error.message() for error in errors]}
+    items = process_items(read_stream(io.BytesIO(data), path), extract)
+    report = Sink(store).put_all(items).close()
+    return {"file": path, "read": report.read, "documents": [item.id for item in items if not isinstance(item, ReadError)],
+            "added": report.stored.added, "unchanged": report.stored.unchanged,
+            "errors": [error.message() for error in report.errors]}
