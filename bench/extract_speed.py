@@ -36,7 +36,8 @@ def measure(ops: str, count: int, shared: Path) -> tuple[float, float, int]:
     from thinc.api import NumpyOps, set_current_ops
 
     from newstrace.model import Record
-    from newstrace.pipeline import load_nlp, process_batch
+    from newstrace.nlp import load_nlp
+    from newstrace.pipeline import process_batch
 
     os.environ["NEWSTRACE_BLIS"] = "1" if ops == "blis" else "0"
     if ops == "numpy":

@@ -53,7 +53,8 @@ from newstrace.link import entities as global_entities
 from newstrace.link.copies import compare
 from newstrace.link.events import EventView, compare_events, trigger_key
 from newstrace.model import Record
-from newstrace.pipeline import load_nlp, run_stages
+from newstrace.nlp import load_nlp
+from newstrace.pipeline import run_stages
 
 DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})

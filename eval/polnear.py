@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 from newstrace.model import Document
-from newstrace.pipeline import load_nlp, run_stages
+from newstrace.nlp import load_nlp
+from newstrace.pipeline import run_stages
 
 ROLES = ("source", "cue", "content")
 PUBLISHED = [

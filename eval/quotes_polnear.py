@@ -12,7 +12,7 @@ import argparse, re, sys
 from pathlib import Path
 from collections import Counter
 from newstrace.model import Document
-from newstrace.pipeline import load_nlp
+from newstrace.nlp import load_nlp
 from newstrace.extract.entities import add_entities
 from newstrace.extract.quotes import add_quotes
 

@@ -59,7 +59,7 @@ def read_tml(path: Path) -> dict:
 
 def _run_chunk(docs: list[dict]) -> list[list[dict]]:
     from newstrace.extract.times import find_times
-    from newstrace.pipeline import load_nlp
+    from newstrace.nlp import load_nlp
 
     nlp = load_nlp()
     out = []

@@ -33,7 +33,7 @@ points here):
   server is read-only.
 
 A flag given wins over the environment, which wins over the default. One more
-variable is read where the model loads (`pipeline.load_nlp`), not here:
+variable is read where the model loads (`nlp.load_nlp`), not here:
 `NEWSTRACE_BLIS=1` keeps thinc's BLIS matrix ops (by default NumPy ops without BLIS).
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from dataclasses import dataclass, fields
 from newstrace.errors import UsageError
 
 DEFAULT_DB = "newstrace.db"
-#: Same value as `newstrace.readers.MAX_DOCUMENT_BYTES`, which the readers use when called without a cap.
+#: The largest single document a reader takes when called without a cap (the readers import it from here).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 64
 LINK_BATCH_SIZE = 500

@@ -23,11 +23,10 @@ from newstrace.readers.html import read_html
 from newstrace.readers.jsonl import read_json, read_jsonl
 from newstrace.readers.text import read_text
 from newstrace.readers.warc import read_warc
+from newstrace.settings import MAX_DOCUMENT_BYTES  # the largest single article a reader takes
 
 Item = Record | ReadError
 
-#: The largest single article (text, HTML page or JSON line) a reader takes.
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SNIFF_BYTES = 4096
 HIDDEN_PREFIXES = (".", "_")
 

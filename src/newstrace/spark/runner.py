@@ -200,7 +200,8 @@ def process_partition(tasks: Iterable[tuple], extract: bool, max_bytes: int = MA
     Runs inside a Spark executor; spaCy is loaded once per worker process.
     A task is a `Task` or its first fields, (file_index, path, missing).
     """
-    from newstrace.pipeline import load_nlp, process_batch
+    from newstrace.nlp import load_nlp
+    from newstrace.pipeline import process_batch
 
     if extract:
         load_nlp()
