@@ -1,11 +1,11 @@
-"""Shared fixtures: the spaCy model once per session, a parse helper, paths to ../shared."""
+"""Shared fixtures: the spaCy model once per session, the full pipeline on a text, a parse helper, paths to ../shared."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from newstrace.model import Document
+from newstrace.model import Document, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -31,9 +31,43 @@ def nlp():
     return load_nlp()
 
 
+#: The title `run_pipeline` gives a record when a test names none, so that cleaning keeps a
+#: headline-like first line in the text (with no title, `clean` would take that line as the title).
+TEST_TITLE = "A report made by a test"
+
+
+@pytest.fixture(scope="session")
+def run_pipeline(nlp):
+    """The full per-document pipeline on a text: `doc = run_pipeline(text, published=..., title=...)`.
+
+    Builds a Record and runs it through `newstrace.pipeline.process_batch`, as
+    `newstrace ingest` does: cleaning, then the sentences and every stage
+    (entities, times, quotes, attributions, figures, events) on one parse.
+    Fails when cleaning changed the text, so a test's offsets into `text` stay
+    offsets into `doc.text`, and when a stage raised (the pipeline yields that
+    as a ReadError and goes on).
+    """
+    from newstrace.pipeline import process_batch
+
+    def run(text: str, published: str | None = None, title: str | None = TEST_TITLE) -> Document:
+        record = Record(source="test.txt", body=text, title=title, date=published)
+        out = list(process_batch([record]))
+        docs = [item for item in out if isinstance(item, Document)]
+        assert len(docs) == 1 and len(out) == 1, [getattr(item, "message", lambda: item)() for item in out]
+        doc = docs[0]
+        assert doc.text == text, f"cleaning changed the test's text: {text!r} -> {doc.text!r}"
+        return doc
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def make_doc(nlp):
-    """Build a Document and its parse from a text: `doc, parse = make_doc(text, published=...)`."""
+    """A Document and its parse from a text, no stage run: `doc, parse = make_doc(text, published=...)`.
+
+    For tests of one stage's finder on layers the test sets itself; a test of
+    what a document ends up with uses `run_pipeline`.
+    """
 
     def build(text: str, published: str | None = None, title: str | None = None):
         doc = Document(id="test", source={"path": "test.txt", "position": None}, text=text, published=published, title=title)
