@@ -15,13 +15,25 @@ def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true", default=False, help="run slow tests too")
 
 
+#: A test that needs one of these starts a service (a Spark session, a PostgreSQL server): slow.
+SLOW_FIXTURES = frozenset({"spark", "postgres_server", "postgres_database", "postgres_url"})
+
+
+def is_slow(item) -> bool:
+    """Marked slow, or needing Spark, PostgreSQL (the store suite's postgresql run) or the browser (tests/e2e)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return ("slow" in item.keywords or bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+            or params.get("store_url") == "postgresql" or "e2e" in Path(str(item.fspath)).parts)
+
+
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--slow"):
-        return
+    run_slow = config.getoption("--slow")
     skip = pytest.mark.skip(reason="slow: run with --slow")
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+            if not run_slow:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
