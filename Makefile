@@ -1,11 +1,13 @@
-# newstrace: `make demo` sets everything up and runs the main job; `make test` runs the tests.
+# newstrace: `make demo` sets everything up and runs the main job; `make test` runs every test,
+# the slow ones (Spark, PostgreSQL, browser, export digests, the eval gate) included;
+# `make test-fast` leaves the slow ones out.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 
-.PHONY: demo test test-slow eval bench serve spark-demo clean
+.PHONY: demo test test-fast test-slow eval eval-quick bench serve spark-demo clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,10 +37,17 @@ spark-demo: $(STAMP)
 	$(BIN)/newstrace stats --db spark-demo.db
 
 test: $(STAMP)
+	$(BIN)/python -m pytest --slow
+
+test-fast: $(STAMP)
 	$(BIN)/python -m pytest
 
-test-slow: $(STAMP)
-	$(BIN)/python -m pytest --slow
+test-slow: test
+
+# The eval gate: five evals on fixed subsets against eval/floors.json; fails when a figure drops.
+# `make test` runs it too (tests/test_eval_gate.py).
+eval-quick: $(STAMP)
+	$(BIN)/python eval/quick.py
 
 eval: $(STAMP)
 	for script in eval/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -1,21 +1,12 @@
-"""The figures layer on small hand-made sentences."""
+"""The figures layer on small hand-made sentences, each run through the full pipeline."""
 from __future__ import annotations
 
 import pytest
 
-from newstrace.extract.attributions import add_attributions
-from newstrace.extract.figures import add_figures
 
-
-def figures_of(make_doc, text, times=()):
-    """Run the stage on `text`; `times` are anchors standing in for the times layer."""
-    doc, parse = make_doc(text)
-    doc.times = []
-    for n, anchor in enumerate(times, 1):
-        start = text.index(anchor)
-        doc.times.append(doc.span(start, start + len(anchor), id=f"t{n}", type="DATE", value="2023", mod=None))
-    add_attributions(doc, parse)
-    return add_figures(doc, parse)
+def figures_of(run_pipeline, text):
+    """The Document of `text` after every stage: entities, times, quotes and attributions before figures."""
+    return run_pipeline(text)
 
 
 def figure_at(doc, anchor):
@@ -39,8 +30,8 @@ def figure_at(doc, anchor):
     ("The minimum wage rises to $8.25 per hour.", "$8.25", 8.25),
     ("Warming will pass 1.5°C this decade.", "1.5°C", 1.5),
 ])
-def test_add_figures_reads_digits_and_words(make_doc, text, anchor, value):
-    figure = figure_at(figures_of(make_doc, text), anchor)
+def test_add_figures_reads_digits_and_words(run_pipeline, text, anchor, value):
+    figure = figure_at(figures_of(run_pipeline, text), anchor)
     assert figure["text"] == anchor
     assert figure["value"] == value
     assert figure["vague"] is False
@@ -53,8 +44,8 @@ def test_add_figures_reads_digits_and_words(make_doc, text, anchor, value):
     ("Tens of families lost their homes.", "Tens", 10, 10, 99),
     ("Hundreds of thousands of people fled.", "Hundreds of thousands", 100000, 100000, 999 * 9999),
 ])
-def test_add_figures_codes_vague_amounts_as_acled_does(make_doc, text, anchor, value, low, high):
-    figure = figure_at(figures_of(make_doc, text), anchor)
+def test_add_figures_codes_vague_amounts_as_acled_does(run_pipeline, text, anchor, value, low, high):
+    figure = figure_at(figures_of(run_pipeline, text), anchor)
     assert (figure["text"], figure["vague"]) == (anchor, True)
     assert (figure["value"], figure["low"], figure["high"]) == (value, low, high)
 
@@ -74,13 +65,13 @@ def test_add_figures_codes_vague_amounts_as_acled_does(make_doc, text, anchor, v
     ("The official was talking about one area.", "one", None),
     ("The shop sells to buyers over 21 only.", "21", None),
 ])
-def test_add_figures_maps_qualifiers(make_doc, text, anchor, qualifier):
-    assert figure_at(figures_of(make_doc, text), anchor)["qualifier"] == qualifier
+def test_add_figures_maps_qualifiers(run_pipeline, text, anchor, qualifier):
+    assert figure_at(figures_of(run_pipeline, text), anchor)["qualifier"] == qualifier
 
 
-def test_add_figures_open_qualifier_leaves_a_bound_open(make_doc):
-    over = figure_at(figures_of(make_doc, "The attack killed over 1,200 people."), "1,200")
-    up_to = figure_at(figures_of(make_doc, "Up to 20 people are missing."), "20")
+def test_add_figures_open_qualifier_leaves_a_bound_open(run_pipeline):
+    over = figure_at(figures_of(run_pipeline, "The attack killed over 1,200 people."), "1,200")
+    up_to = figure_at(figures_of(run_pipeline, "Up to 20 people are missing."), "20")
     assert (over["low"], over["high"]) == (1200, None)
     assert (up_to["low"], up_to["high"]) == (None, 20)
 
@@ -100,8 +91,8 @@ def test_add_figures_open_qualifier_leaves_a_bound_open(make_doc):
     ("There were 30 deaths.", "30", "killed"),
     ("The storm damaged 300 homes.", "300", None),
 ])
-def test_add_figures_reads_what_is_counted_from_the_parse(make_doc, text, anchor, counts):
-    assert figure_at(figures_of(make_doc, text), anchor)["counts"] == counts
+def test_add_figures_reads_what_is_counted_from_the_parse(run_pipeline, text, anchor, counts):
+    assert figure_at(figures_of(run_pipeline, text), anchor)["counts"] == counts
 
 
 @pytest.mark.parametrize("text, anchor, unit", [
@@ -111,8 +102,8 @@ def test_add_figures_reads_what_is_counted_from_the_parse(make_doc, text, anchor
     ("The convoy drove 40 km north.", "40", "km"),
     ("The town received $5 million in aid.", "5", "dollars"),
 ])
-def test_add_figures_names_the_unit(make_doc, text, anchor, unit):
-    assert figure_at(figures_of(make_doc, text), anchor)["unit"] == unit
+def test_add_figures_names_the_unit(run_pipeline, text, anchor, unit):
+    assert figure_at(figures_of(run_pipeline, text), anchor)["unit"] == unit
 
 
 @pytest.mark.parametrize("text", [
@@ -130,29 +121,30 @@ def test_add_figures_names_the_unit(make_doc, text, anchor, unit):
     "The meeting started at 9.30 a.m. sharp.",
     "The war began in 2023.",
 ])
-def test_add_figures_skips_scores_times_ordinals_and_furniture(make_doc, text):
-    assert figures_of(make_doc, text).figures == []
+def test_add_figures_skips_scores_times_ordinals_and_furniture(run_pipeline, text):
+    assert figures_of(run_pipeline, text).figures == []
 
 
-def test_add_figures_skips_numbers_inside_a_time(make_doc):
-    doc = figures_of(make_doc, "The attack came on October 7, 2023.", times=["October 7, 2023"])
+def test_add_figures_skips_numbers_inside_a_time(run_pipeline):
+    doc = figures_of(run_pipeline, "The attack came on October 7, 2023.")
+    assert [t["text"] for t in doc.times] == ["October 7, 2023"]
     assert doc.figures == []
 
 
-def test_add_figures_reads_a_range_but_not_a_score(make_doc):
-    doc = figures_of(make_doc, "Between 10-15 people were killed in a match that ended 3-1.")
+def test_add_figures_reads_a_range_but_not_a_score(run_pipeline):
+    doc = figures_of(run_pipeline, "Between 10-15 people were killed in a match that ended 3-1.")
     assert [(f["text"], f["low"], f["high"]) for f in doc.figures] == [("10-15", 10, 15)]
 
 
-def test_add_figures_claimed_by_the_attribution_covering_it(make_doc):
-    doc = figures_of(make_doc, "Officials said that 40 people were killed. Another 12 are missing.")
+def test_add_figures_claimed_by_the_attribution_covering_it(run_pipeline):
+    doc = figures_of(run_pipeline, "Officials said that 40 people were killed. Another 12 are missing.")
     said = next(a for a in doc.attributions if a["cue"]["text"] == "said")
     assert figure_at(doc, "40")["claimed_by"] == said["id"]
     assert figure_at(doc, "12")["claimed_by"] is None
 
 
-def test_add_figures_ids_and_spans_match_text(make_doc):
-    doc = figures_of(make_doc, "More than 100,000 are injured and hundreds of people were killed, 90% of them men.")
+def test_add_figures_ids_and_spans_match_text(run_pipeline):
+    doc = figures_of(run_pipeline, "More than 100,000 are injured and hundreds of people were killed, 90% of them men.")
     assert [f["id"] for f in doc.figures] == [f"f{n}" for n in range(1, len(doc.figures) + 1)]
     for figure in doc.figures:
         assert doc.text[figure["start"]:figure["end"]] == figure["text"]
