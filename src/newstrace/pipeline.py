@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from newstrace.clean import clean
 from newstrace.extract import REGISTRY, attributions, check_order, entities, events, figures, quotes, times  # noqa: F401 (importing a stage registers it)
 from newstrace.model import Document, ReadError, Record
-from newstrace.nlp import MODEL_PACKAGE, load_nlp, prepare  # noqa: F401 (MODEL_PACKAGE and load_nlp: callers import them from here)
+from newstrace.nlp import load_nlp, prepare
 
 log = logging.getLogger(__name__)
 
