@@ -48,7 +48,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from newstrace.clean import clean
-from newstrace.extract.entities import fold
+from newstrace.extract.entities.names import fold
 from newstrace.link import entities as global_entities
 from newstrace.link.copies import compare
 from newstrace.link.events import EventView, compare_events, trigger_key

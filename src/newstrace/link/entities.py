@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 
-from newstrace.extract.entities import TYPE_CLASS, _alias_table, fold, skeleton
+from newstrace.extract.entities.names import TYPE_CLASS, alias_table, fold, skeleton
 
 
 def entity_keys(entity: dict) -> list[str]:
     """Keys under which this entity can meet others, strongest first."""
     type_class = TYPE_CLASS.get(entity["type"], entity["type"])
     names = [entity["name"], *entity.get("aliases", [])]
-    aliases = _alias_table()
+    aliases = alias_table()
     keys = []
     for name in names:
         canonical = aliases.get(fold(name))

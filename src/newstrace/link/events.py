@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date as Date
 
-from newstrace.extract.entities import fold
+from newstrace.extract.entities.names import fold
 
 MAX_DAYS_APART = 1
 #: Undated mentions in reports published further apart than this are not joined.

@@ -29,10 +29,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
-
 from newstrace import lexicons
 from newstrace.extract import stage
+from newstrace.extract.entities.names import TYPE_CLASS, alias_table, fold, skeleton  # noqa: F401 (fold, skeleton: public)
 from newstrace.model import Document
 from newstrace.unionfind import UnionFind
 
@@ -40,10 +39,6 @@ from newstrace.unionfind import UnionFind
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 #: Labels the small model puts on outlet names it does not know.
 MISREAD_LABELS = frozenset({"", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "WORK_OF_ART", "PRODUCT"})
-#: Types that may share one entity when their names are transliteration variants.
-TYPE_CLASS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "NORP": "NORP"}
-#: Fewer consonants than this and a skeleton key could join different names.
-MIN_SKELETON_CONSONANTS = 3
 
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
 CALENDAR_WORD = re.compile(
@@ -54,9 +49,6 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’", "‘s"})
 DETERMINERS = frozenset({"the", "a", "an"})
 #: Words that cannot end a name: "State of", "Hamas and".
 TRAILING_TAGS = frozenset({"POS", "IN", "DT", "CC", "TO"})
-VOWELS = frozenset("aeiouy")
-NON_LETTER = re.compile(r"[^a-z0-9 ]+")
-SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -79,49 +71,6 @@ class Group:
 
 
 # -- keys ---------------------------------------------------------------
-
-@functools.lru_cache(maxsize=4096)
-def fold(name: str) -> str:
-    """Accents, case, punctuation and possessives folded: 'Erdoğan’s' -> 'erdogan'."""
-    text = anyascii(name).casefold()
-    text = re.sub(r"'s$|'$", "", text)
-    text = NON_LETTER.sub(" ", text.replace("-", " "))
-    return SPACES.sub(" ", text).strip()
-
-
-@functools.lru_cache(maxsize=4096)
-def skeleton(name: str) -> str | None:
-    """A transliteration key: each word's first letter (vowels as 'V') and its consonants, doubles collapsed.
-
-    None for a one-word name, or one with too few consonants to be told apart by its skeleton.
-    """
-    words = fold(name).split()
-    if len(words) < 2:
-        return None  # one word: "Hansen" and "Hanson" may be two people
-    keys = []
-    consonants = 0
-    for word in words:
-        head = "V" if word[0] in VOWELS else word[0]
-        rest = [c for c in word[1:] if c not in VOWELS]
-        consonants += len(rest) + (head != "V")
-        key = head + "".join(rest)
-        keys.append(re.sub(r"(.)\1+", r"\1", key))
-    if consonants < MIN_SKELETON_CONSONANTS:
-        return None
-    return " ".join(keys)
-
-
-# -- lexicons -----------------------------------------------------------
-
-@functools.cache
-def _alias_table() -> dict[str, tuple[str, str]]:
-    """Folded variant -> (canonical name, type), from data/aliases.tsv."""
-    table = {}
-    for row in lexicons.table("aliases.tsv"):
-        if len(row) >= 3:
-            table[fold(row[0])] = (row[1], row[2])
-    return table
-
 
 @functools.cache
 def _titles() -> tuple[str, ...]:
@@ -264,7 +213,7 @@ def group_mentions(text: str, parse, mentions: list[Mention]) -> list[Group]:
     mentions = mentions + _propagate_names(parse, mentions)
     mentions.sort(key=lambda m: (m.start, m.end))
     uf = UnionFind()
-    aliases = _alias_table()
+    aliases = alias_table()
     _join_by_key(uf, mentions, lambda m: fold(m.text))
     _join_by_key(uf, mentions, lambda m: (TYPE_CLASS[m.type], skeleton(m.text)) if skeleton(m.text) else None)
     _join_by_key(uf, mentions, lambda m: aliases.get(fold(m.text), (None,))[0])
