@@ -184,7 +184,6 @@ def test_key_tables_count_shared_keys_and_skip_crowded_ones(store, monkeypatch):
     store.add_keys("lsh_bands", "d2", ["k3"])
     assert store.refs_with_keys("lsh_bands", ["k1", "k2", "k3", "k9"]) == {"d1": 3, "d2": 2}
     monkeypatch.setattr("newstrace.store.links.MAX_DOCS_PER_KEY", 1)
-    monkeypatch.setattr("newstrace.store.postgres.MAX_DOCS_PER_KEY", 1, raising=False)
     assert store.refs_with_keys("lsh_bands", ["k1", "k2"]) == {"d1": 1}
 
 
