@@ -1,7 +1,7 @@
 """The query layer: the only code that reads the store for people.
 
-CLI, export (and later the HTTP API and web pages) call these functions and
-get plain dicts and lists back.
+CLI, export, the HTTP API and the web pages call these functions and get
+plain dicts and lists back; none of them calls the store itself.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def search_page(store: Store, q: str, limit: int = 20, cursor: str | None = None
     def fetch(n: int, offset: int) -> list[dict]:
         try:
             rows = store.search_rows(q, n, offset)
-        except Exception as exc:  # sqlite3.OperationalError for a malformed FTS query
+        except Exception as exc:  # the driver's error (SQLite FTS5) or ValueError (the PostgreSQL dialect's parser)
             raise BadQuery(f"malformed search query {q!r} ({exc})",
                            "quote phrases with double quotes, and use AND, OR, NOT between words") from exc
         return [{**row, **_snippet_marks(row["snippet"] or "")} for row in rows]

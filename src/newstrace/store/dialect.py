@@ -1,7 +1,7 @@
 """The two SQL dialects the one store is written over: SQLite and PostgreSQL.
 
 A dialect says only what differs between the engines: the placeholder, column
-types, JSON access, JSON aggregates, bound lists (the expressions side by side
+types, JSON access, a string aggregate, bound lists (the expressions side by side
 in EXPRESSIONS), full-text search, how to connect and how transactions and
 migration locks are taken. Every query
 (store/sql.py, store/links.py, store/reads.py) and the schema
@@ -34,8 +34,6 @@ EXPRESSIONS = {
                       f"json_array_elements({PG_ARRAY_AT}) WITH ORDINALITY AS {{alias}}(value, key)"),
     "json_length": ("json_array_length({column})", "json_array_length({column}::json)"),
     "json_length_at": ("json_array_length({column}, '$.{name}')", f"json_array_length({PG_ARRAY_AT})"),
-    "agg_array": ("json_group_array({expr})", "coalesce(json_agg({expr}), '[]')"),
-    "agg_object": ("json_group_object({key}, {value})", "coalesce(json_object_agg({key}, {value}), '{{}}')"),
     "string_agg": ("group_concat(DISTINCT {expr})", "string_agg(DISTINCT {expr}, ',')"),
     "each": ("json_each(?) {alias}", "unnest(%s::text[]) AS {alias}(value)"),
 }
@@ -102,10 +100,9 @@ class Dialect:
     def lock_source(self, db, key: str) -> None:
         """Make same-source inserts take turns (see SQLStore._put_one); nothing where writers take turns anyway."""
 
-    def fetch_each(self, db, sql: str, rows: list[tuple]) -> Iterator[list]:
-        """The result rows of `sql` run once per parameter tuple, in order."""
-        for params in rows:
-            yield db.execute(sql, params).fetchall()
+    def column_each(self, db, sql: str, rows: list[tuple]) -> Iterator[list]:
+        """The first column of `sql`'s result, for `sql` run once per parameter tuple, in order."""
+        raise NotImplementedError
 
     # -- expressions (EXPRESSIONS) -------------------------------------------------
 
@@ -127,14 +124,6 @@ class Dialect:
     def json_length(self, column: str, name: str | None = None) -> str:
         """The length of the JSON array in `column` (a TEXT column), or of `column`.name (a JSON document)."""
         return self._form("json_length_at" if name else "json_length", column=column, name=name)
-
-    def agg_array(self, expr: str) -> str:
-        """An aggregate: the values as a JSON array, [] for no rows."""
-        return self._form("agg_array", expr=expr)
-
-    def agg_object(self, key: str, value: str) -> str:
-        """An aggregate: key-value pairs as a JSON object, {} for no rows."""
-        return self._form("agg_object", key=key, value=value)
 
     def string_agg(self, expr: str) -> str:
         """An aggregate: the distinct values joined by commas."""
@@ -203,6 +192,10 @@ class SQLite(Dialect):
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def column_each(self, db, sql: str, rows: list[tuple]) -> Iterator[list]:
+        for params in rows:
+            yield [row[0] for row in db.execute(sql, params)]
 
     def decode(self, value):
         return None if value is None else json.loads(value)
@@ -275,14 +268,14 @@ class Postgres(Dialect):
         """Same-source inserts take turns, so concurrent ingests still tie every version to the others."""
         db.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
 
-    def fetch_each(self, db, sql: str, rows: list[tuple]) -> Iterator[list]:
+    def column_each(self, db, sql: str, rows: list[tuple]) -> Iterator[list]:
         """One pipelined round trip for all the parameter tuples."""
         if not rows:
             return
         cursor = db.cursor()
         cursor.executemany(sql, rows, returning=True)
         while True:
-            yield cursor.fetchall()
+            yield [next(iter(row.values())) for row in cursor.fetchall()]
             if not cursor.nextset():
                 return
 

@@ -63,13 +63,13 @@ class LinkTables:
         assert table in KEY_TABLES
         column = "ref" if table == "event_keys" else "doc_id"
         unique = list(dict.fromkeys(keys))
-        sql = f"SELECT {column} AS ref FROM {table} WHERE key = {self.d.p} LIMIT {self.d.p}"
-        found_by_key = dict(zip(unique, self.d.fetch_each(self.db, sql, [(key, MAX_DOCS_PER_KEY + 1) for key in unique])))
+        sql = f"SELECT {column} FROM {table} WHERE key = {self.d.p} LIMIT {self.d.p}"
+        refs_by_key = dict(zip(unique, self.d.column_each(self.db, sql, [(key, MAX_DOCS_PER_KEY + 1) for key in unique])))
         found: Counter = Counter()
         for key in keys:  # a key given twice counts twice
-            refs = found_by_key[key]
+            refs = refs_by_key[key]
             if len(refs) <= MAX_DOCS_PER_KEY:
-                found.update(row["ref"] for row in refs)
+                found.update(refs)
         return found
 
     # -- links ----------------------------------------------------------------

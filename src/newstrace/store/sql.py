@@ -156,21 +156,14 @@ class SQLStore(QueryReads, LinkTables):
 
     def _document(self, doc_id: str, data) -> Document:
         """A stored document with what linking found filled in: versions, links, story, global ids, clusters."""
-        d, p = self.d, self.d.p
-        found = self.db.execute(
-            f"SELECT (SELECT {d.agg_array('b')} FROM versions WHERE a = {p}) AS versions,"
-            f" (SELECT story_id FROM doc_story WHERE doc_id = {p}) AS story,"
-            f" (SELECT {d.agg_object('entity_id', 'global_id')} FROM entity_globals WHERE doc_id = {p}) AS global_ids,"
-            f" (SELECT {d.agg_object('ref', 'cluster')} FROM event_clusters WHERE ref >= {p} AND ref < {p}) AS clusters",
-            (doc_id, doc_id, doc_id, doc_id + ":", doc_id + ";")).fetchone()
-        doc = Document.from_dict({"id": doc_id, **d.decode(data)})
-        doc.versions = sorted(d.decode(found["versions"]))
+        doc = Document.from_dict({"id": doc_id, **self.d.decode(data)})
+        doc.versions = sorted(self.version_ids(doc_id))
         doc.links = self.links_of(doc_id)
-        doc.story = found["story"]
-        global_ids = d.decode(found["global_ids"])
+        doc.story = self.story_of(doc_id)
+        global_ids = self.global_ids_of(doc_id)
         for entity in doc.entities:
             entity["global_id"] = global_ids.get(entity["id"])
-        clusters = {ref.split(":", 1)[1]: cluster for ref, cluster in d.decode(found["clusters"]).items()}
+        clusters = self.clusters_of(doc_id)
         for event in doc.events:
             event["cluster"] = clusters.get(event["id"])
         return doc
