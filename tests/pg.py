@@ -100,7 +100,7 @@ def postgres_database(postgres_server):
     """A database on the session's server, migrated once and dropped at the end."""
     import psycopg
 
-    from newstrace.store.postgres import PostgresStore
+    from newstrace.store import PostgresStore
 
     name = f"newstrace_test_{os.getpid()}"
     with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:

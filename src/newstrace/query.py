@@ -1,7 +1,7 @@
 """The query layer: the only code that reads the store for people.
 
-CLI, export (and later the HTTP API and web pages) call these functions and
-get plain dicts and lists back.
+CLI, export, the HTTP API and the web pages call these functions and get
+plain dicts and lists back; none of them calls the store itself.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def search_page(store: Store, q: str, limit: int = 20, cursor: str | None = None
     def fetch(n: int, offset: int) -> list[dict]:
         try:
             rows = store.search_rows(q, n, offset)
-        except Exception as exc:  # sqlite3.OperationalError for a malformed FTS query
+        except Exception as exc:  # the driver's error (SQLite FTS5) or ValueError (the PostgreSQL dialect's parser)
             raise BadQuery(f"malformed search query {q!r} ({exc})",
                            "quote phrases with double quotes, and use AND, OR, NOT between words") from exc
         return [{**row, **_snippet_marks(row["snippet"] or "")} for row in rows]
@@ -267,10 +267,10 @@ def _role_in(event: dict, entity_id: str) -> str | None:
 
 def events(store: Store, type: str | None = None, limit: int = 50, cursor: str | None = None) -> dict:
     """Events across documents in date order, with counts per date for the timeline."""
-    where, params = ("AND json_extract(r.value, '$.type') = ?", (type,)) if type else ("", ())
+    match = {"type": type} if type else None
 
     def fetch(n: int, offset: int) -> list[dict]:
-        rows = store.layer_rows("events", n, offset, where, params)
+        rows = store.layer_rows("events", n, offset, match)
         return [{**_event_fields(row["record"]), "doc": row["doc"], "title": row["title"], "published": row["published"]} for row in rows]
 
     return _page(fetch, limit, cursor, type=type, by_date=store.event_date_counts(type) if not cursor else None)
@@ -286,10 +286,10 @@ def _event_fields(event: dict) -> dict:
 
 def figures(store: Store, counts: str | None = None, limit: int = 50, cursor: str | None = None) -> dict:
     """Figures across documents (what is counted, value, qualifier, who claims it), in ingest order."""
-    where, params = ("AND json_extract(r.value, '$.counts') = ?", (counts,)) if counts else ("", ())
+    match = {"counts": counts} if counts else None
 
     def fetch(n: int, offset: int) -> list[dict]:
-        rows = store.layer_rows("figures", n, offset, where, params)
+        rows = store.layer_rows("figures", n, offset, match)
         return [{**row["record"], "figure": row["record"]["id"], "doc": row["doc"], "title": row["title"],
                  "published": row["published"]} for row in rows]
 

@@ -6,7 +6,7 @@ import os
 from newstrace.errors import UsageError
 from newstrace.settings import DEFAULT_DB, setting
 from newstrace.store.base import PutReport, Store
-from newstrace.store.sqlite import SQLiteStore, document_key
+from newstrace.store.sql import PostgresStore, SQLiteStore, document_key
 
 
 def resolve_db(db: str | None) -> str:
@@ -18,7 +18,7 @@ def open_store(db: str | None = None) -> Store:
     location = resolve_db(db)
     if location.startswith(("postgresql://", "postgres://")):
         try:
-            from newstrace.store.postgres import PostgresStore  # psycopg is needed only for PostgreSQL
+            import psycopg  # noqa: F401 - needed only for PostgreSQL
         except ImportError as exc:
             raise UsageError(location.rsplit("@", 1)[-1], f"PostgreSQL needs psycopg ({exc})", 'pip install "psycopg[binary]"') from exc
         return PostgresStore(location)
@@ -29,4 +29,4 @@ def open_store(db: str | None = None) -> Store:
     return SQLiteStore(location)
 
 
-__all__ = ["open_store", "resolve_db", "Store", "PutReport", "SQLiteStore", "document_key", "DEFAULT_DB"]
+__all__ = ["open_store", "resolve_db", "Store", "PutReport", "SQLiteStore", "PostgresStore", "document_key", "DEFAULT_DB"]
