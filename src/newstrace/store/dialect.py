@@ -18,10 +18,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from newstrace.errors import StoreError
+from newstrace.store.pg_search import SEARCH_CONFIG, parse_search
 
 #: Held while migrating a PostgreSQL database, so two processes opening a new one do not both migrate it.
 MIGRATION_LOCK = 0x6E657773
-SEARCH_CONFIG = "newstrace_search"
 
 #: The array `column`->name on PostgreSQL, or an empty array when it is missing or not an array.
 PG_ARRAY_AT = "CASE WHEN json_typeof({column} -> '{name}') = 'array' THEN {column} -> '{name}' ELSE '[]'::json END"
@@ -306,7 +306,6 @@ class Postgres(Dialect):
 
     def search(self, columns: str, query: str, marks: tuple[str, str, int], limit: int, offset: int) -> tuple[str, tuple]:
         """The FTS5 query as a tsquery (see pg_search.py), ranked by ts_rank_cd, with ts_headline's snippet."""
-        from newstrace.store.pg_search import parse_search
 
         tsquery, params = parse_search(query)
         start, stop, words = marks

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from newstrace.store.dialect import SEARCH_CONFIG
+# The text search configuration the PostgreSQL schema creates: simple, with unaccent where installed.
+SEARCH_CONFIG = "newstrace_search"
 
 SEARCH_TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|([^\s"()]+))')
 OPERATORS = ("AND", "OR", "NOT")
