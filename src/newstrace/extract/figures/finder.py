@@ -1,43 +1,11 @@
-"""The `figures` layer: numbers a report gives, with what they count and who says so.
-
-A figure is a run of number tokens in digits or words ("1,200", "1.2
-million", "a million", "Forty-six thousand") or a vague amount ("dozens",
-"hundreds of thousands"), plus an adjacent unit symbol or word ("$", "%",
-"percent"), which the span includes.
-
-Vague amounts follow ACLED's convention for vague fatality reports: the most
-conservative reading is coded, "tens" 10, "dozens" 12, "hundreds" 100,
-"thousands" 1000 and so on (data/figure_vague.tsv). Such a figure has
-`vague` true, `value` = `low` = that reading, and `high` the largest reading
-below the next order of magnitude ("hundreds": 100 to 999). "hundreds of
-thousands" multiplies both readings. "several", "many" and "a few" are not
-figures. An exact figure has `value` = `low` = `high`, except a range "10-15
-people" (low 10, high 15, value 10) and a qualifier: "over"/"more than"/"at
-least" leave `high` null, "up to" leaves `low` null.
-
-Not figures: numbers inside a Time span, 4-digit years outside a noun phrase,
-times of day ("10:30", "3 p.m."), scores ("1-0", "10-1": a pair of numbers
-joined by a hyphen with no counted noun after it), ordinals, "one of",
-"one" as a pronoun, model names ("Su-34"), list numbering ("1) boiled") and
-page furniture ("page 2", data/figure_skip.txt). A qualifier word that is a
-preposition of a verb ("talking about one area") qualifies nothing.
-
-`counts` is read from the parse (data/figure_counts.tsv): the noun the number
-modifies ("hostages", "deaths"), its "of" complement ("dozens of deaths"),
-a participle or relative clause on that noun ("1,200 people killed"), the verb
-that governs it ("killing over 1,200 people", "abduct hundreds", "causing
-dozens to die", "have been displaced") or its predicate ("are dead"), or the
-subject of "the death toll rose to 35". `claimed_by` is the innermost
-attribution whose content covers the figure.
-"""
+"""Finding figures in one parse: runs of number tokens, their values, units and what they count."""
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
-from newstrace import lexicons
-from newstrace.extract import stage
+from newstrace.extract.figures.lexicon import Lexicon
+from newstrace.extract.figures.names import PHONE, not_a_figure
 from newstrace.extract.lexicon_stage import LexiconStage
 from newstrace.model import Document
 
@@ -48,40 +16,12 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\.?|p\
 _LIST_MARK = re.compile(r"(?<![(\w])\d{1,2}\)")
 _PAIR = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)(?![\w-])")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+#: Digits with a scale written onto them: "12.9bn", "10bn", "5m".
+_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)([a-z]{1,3})$", re.I)
 QUALIFIER_REACH = 3
 GOVERNING_DEPS = ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj", "npadvmod")
 PREDICATE_DEPS = ("acomp", "oprd", "xcomp", "attr", "ccomp")
 TALLY_NOUNS = frozenset({"toll", "number", "tally", "count", "total"})
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Number words, vague amounts, qualifiers, units and count words, loaded once."""
-
-    units: dict[str, float]
-    scales: dict[str, float]
-    vague: dict[str, tuple[float, float, float]]
-    qualifiers: dict[tuple[str, ...], str]
-    units_before: dict[str, str]
-    units_after: dict[str, str]
-    counts: dict[str, str]
-    skip_before: frozenset[str]
-
-    @classmethod
-    def load(cls) -> "Lexicon":
-        words = lexicons.table("figure_number_words.tsv")
-        units = lexicons.table("figure_units.tsv")
-        return cls(
-            units={w: float(v) for w, v, k in words if k == "unit"},
-            scales={w: float(v) for w, v, k in words if k == "scale"},
-            vague={w: (float(v), float(lo), float(hi)) for w, v, lo, hi in lexicons.table("figure_vague.tsv")},
-            qualifiers={tuple(p.split()): q for p, q in lexicons.table("figure_qualifiers.tsv")},
-            units_before={w: u for w, u, side in units if side == "before"},
-            units_after={w: u for w, u, side in units if side == "after"},
-            counts={w: c for w, c in lexicons.table("figure_counts.tsv")},
-            skip_before=lexicons.words("figure_skip.txt"),
-        )
 
 
 def _number(value: float) -> int | float:
@@ -103,6 +43,9 @@ class Figures(LexiconStage):
         while i < len(parse):
             run = self._run_at(parse, i)
             if not run:
+                record = self._ordinal_tally(doc, parse, i, blocked)
+                if record:
+                    found.append(record)
                 i += 1
                 continue
             first, last = run
@@ -124,7 +67,31 @@ class Figures(LexiconStage):
 
     def _is_number_word(self, token) -> bool:
         low = token.lower_
-        return bool(_DIGITS.match(token.text)) or low in self.lex.units or low in self.lex.scales
+        return (bool(_DIGITS.match(token.text)) or low in self.lex.units or low in self.lex.scales
+                or self._suffixed(token) is not None)
+
+    def _suffixed(self, token) -> float | None:
+        """The value of digits with a scale written on ("12.9bn", "£10bn"); a one-letter scale only after a currency symbol."""
+        match = _SUFFIXED.match(token.text)
+        scale = self.lex.suffixes.get(match.group(2).lower()) if match else None
+        if scale is None:
+            return None
+        if len(match.group(2)) == 1 and not (token.i > 0 and token.doc[token.i - 1].lower_ in self.lex.units_before):
+            return None  # "5m" alone may be five metres
+        return float(match.group(1)) * scale
+
+    def _suffix_after(self, parse, last, first) -> bool:
+        """"$5m" parsed as "5" "m": a scale suffix right after digits (one letter only after a currency symbol)."""
+        if last + 1 >= len(parse) or parse[last].whitespace_ or not _DIGITS.match(parse[last].text):
+            return False
+        suffix = parse[last + 1].lower_
+        return suffix in self.lex.suffixes and (len(suffix) > 1 or first > 0 and parse[first - 1].lower_ in self.lex.units_before)
+
+    def _fraction_at(self, parse, last) -> bool:
+        """"two-thirds", "three-quarters": a number word, a hyphen, a fraction word."""
+        return (last + 2 < len(parse) and parse[last + 1].text in ("-", "‐") and not parse[last + 1].whitespace_
+                and not parse[last].whitespace_ and parse[last].lower_ in self.lex.units
+                and parse[last + 2].lower_ in self.lex.fractions)
 
     def _run_at(self, parse, i) -> tuple[int, int] | None:
         """The token run of one number starting at token i, or None."""
@@ -139,7 +106,13 @@ class Figures(LexiconStage):
         last = i
         while last + 1 < len(parse):
             nxt = parse[last + 1]
-            if self._is_number_word(nxt) and not _DIGITS.match(parse[last].text) or (
+            if self._suffix_after(parse, last, i):
+                last += 1
+                break
+            if self._fraction_at(parse, last):
+                last += 2
+                break
+            if self._is_number_word(nxt) and not _DIGITS.match(parse[last].text) and not _DIGITS.match(nxt.text) or (
                 nxt.lower_ in self.lex.scales and _DIGITS.match(parse[last].text)
             ):
                 last += 1
@@ -159,10 +132,13 @@ class Figures(LexiconStage):
     def _figure(self, doc, parse, first, last, blocked, pair) -> dict | None:
         tokens = parse[first:last + 1]
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        if blocked.overlaps(start, end) or self._not_a_figure(doc, parse, first, last):
+        if blocked.overlaps(start, end) or not_a_figure(self.lex, doc, parse, first, last):
             return None
         vague = tokens[-1].lower_ in self.lex.vague or tokens[0].lower_ in self.lex.vague
-        if vague:
+        fraction = self.lex.fractions.get(tokens[-1].lower_) if len(tokens) > 2 and tokens[-2].text in ("-", "‐") else None
+        if fraction:
+            value = low = high = round(self.lex.units[tokens[0].lower_] / fraction, 4)
+        elif vague:
             value, low, high = self._vague_value(tokens)
         else:
             value = self._value(tokens)
@@ -175,7 +151,10 @@ class Figures(LexiconStage):
             start, end, low, high = pair[0], pair[1], pair[2], pair[3]
             value = low
         head = parse[last]
-        unit, start, end = self._unit(doc, parse, first, last, start, end)
+        if fraction:
+            unit = "fraction"  # "two-thirds of voters" is a share, not 0.67 voters
+        else:
+            unit, start, end = self._unit(doc, parse, first, last, start, end)
         qualifier = self._qualifier(parse, first)
         if qualifier in ("over", "more than", "at least"):
             high = None
@@ -185,30 +164,32 @@ class Figures(LexiconStage):
             start, end, id=None, value=_number(value),
             low=None if low is None else _number(low), high=None if high is None else _number(high),
             vague=vague, qualifier=qualifier, unit=unit,
-            counts=self._counts(head), claimed_by=_claimed_by(doc, start, end),
+            counts=None if unit in self.lex.currencies else self._counts(head), claimed_by=_claimed_by(doc, start, end),
         )
 
-    def _not_a_figure(self, doc, parse, first, last) -> bool:
-        token, text = parse[first], doc.text
-        if token.lower_ == "one" and first == last and (token.dep_ != "nummod" or _next_lower(parse, last) == "of"):
-            return True
-        if token.head.pos_ == "PROPN" and token.head.ent_type_ == "DATE" and token.head.i != token.i:
-            return True  # a day of a month ("October 7") the times layer missed
-        if first == last and _ORDINAL.match(token.text):
-            return True
-        if first > 0 and parse[first - 1].lower_ in self.lex.skip_before:
-            return True
-        if token.idx >= 2 and text[token.idx - 1] in "-‐" and text[token.idx - 2].isalpha():
-            return True  # a model name such as "Su-34"
-        if first == last and _YEAR.match(token.text) and not (token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS")):
-            return True
-        return False
+    def _ordinal_tally(self, doc, parse, i, blocked) -> dict | None:
+        """"the 6th fatality", "the third death": an ordinal on a counted noun tells how many so far.
+
+        An ordinal elsewhere is an order or a name ("the 6th Fleet", "the second time"); "first"
+        orders more often than it tallies, so it is left out.
+        """
+        token = parse[i]
+        value = int(token.text[:-2]) if _ORDINAL.match(token.text) else self.lex.ordinals.get(token.lower_)
+        noun = token.head
+        if not value or value < 2 or token.dep_ not in ("amod", "nummod") or noun.pos_ != "NOUN":
+            return None
+        counts = self._count_word(noun)
+        if counts is None or blocked.overlaps(token.idx, token.idx + len(token)):
+            return None
+        return doc.span(token.idx, token.idx + len(token), id=None, value=value, low=value, high=value, vague=False,
+                        qualifier=None, unit=None, counts=counts, claimed_by=_claimed_by(doc, token.idx, token.idx + len(token)))
 
     def _blocked_spans(self, doc) -> "_Spans":
         spans = [(t["start"], t["end"]) for t in doc.times]
         spans += [m.span() for m in _CLOCK.finditer(doc.text)]
         spans += [m.span() for m in _ISO_DATE.finditer(doc.text)]
         spans += [m.span() for m in _LIST_MARK.finditer(doc.text)]
+        spans += [m.span() for m in PHONE.finditer(doc.text)]
         return _Spans(spans)
 
     def _ranges(self, text) -> list[tuple[int, int, float | None, float | None]]:
@@ -234,6 +215,10 @@ class Figures(LexiconStage):
             low = token.lower_
             if _DIGITS.match(token.text):
                 current += float(token.text.replace(",", ""))
+            elif low in self.lex.suffixes and token.i > 0 and not token.doc[token.i - 1].whitespace_:
+                total, current = total + current * self.lex.suffixes[low], 0.0
+            elif self._suffixed(token) is not None:
+                total, current = total + current + self._suffixed(token), 0.0
             elif low in ("a", "an"):
                 current += 1
             elif low in self.lex.units:
@@ -286,18 +271,29 @@ class Figures(LexiconStage):
         noun = self._counted_noun(parse[last])
         if noun is not None and noun.i != last:
             if noun.lower_ in self.lex.units_after:
-                return self.lex.units_after[noun.lower_], start, end
+                return self._named_currency(noun, self.lex.units_after[noun.lower_]), start, end
             if noun.ent_type_ == "NORP" and noun.tag_ in ("NNS", "NNPS"):
                 return "people", start, end
             return noun.lemma_.lower(), start, end
         return None, start, end
 
+    def _named_currency(self, noun, unit: str) -> str:
+        """"Hong Kong dollars", "US dollars": the proper nouns that say whose currency it is stay in the unit."""
+        if unit not in self.lex.currencies:
+            return unit
+        whose = [t.text for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" for t in c.subtree]
+        return " ".join(whose + [unit]) if whose else unit
+
     # -- what is counted -------------------------------------------------------
 
     def _counted_noun(self, head):
         """The noun the number counts: its head noun ("1,200 people"), its "of" object ("hundreds of hostages"), or itself."""
-        if head.dep_ in ("nummod", "quantmod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
-            return head.head
+        if head.dep_ in ("nummod", "quantmod", "compound"):
+            noun = head.head
+            while noun.like_num and noun.dep_ in ("nummod", "quantmod", "compound") and noun.head.i != noun.i:
+                noun = noun.head  # over a model number: "five 787 jets", "two A350-900 aircraft"
+            if noun.pos_ in ("NOUN", "PROPN"):
+                return noun
         of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         return obj if obj is not None else head
@@ -315,7 +311,10 @@ class Figures(LexiconStage):
                 if found:
                     return found
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
-            return self._from_verb(noun.head.head, noun)
+            holder = noun.head.head
+            if holder.lemma_.lower() in TALLY_NOUNS and holder.dep_ in GOVERNING_DEPS:
+                return self._from_verb(holder.head, holder)  # "killed a total of 346 people"
+            return self._from_verb(holder, noun)
         if noun.dep_ in GOVERNING_DEPS or noun.dep_ == "nummod":
             return self._from_verb(noun.head, noun)
         return None
@@ -367,10 +366,6 @@ class _Spans:
         return k < len(self.starts) and self.starts[k] < end
 
 
-def _next_lower(parse, i) -> str:
-    return parse[i + 1].lower_ if i + 1 < len(parse) else ""
-
-
 def _claimed_by(doc: Document, start: int, end: int) -> str | None:
     """The innermost attribution whose content covers [start, end)."""
     best = None
@@ -380,9 +375,3 @@ def _claimed_by(doc: Document, start: int, end: int) -> str | None:
             if best is None or content["end"] - content["start"] < best[0]:
                 best = (content["end"] - content["start"], record.get("id"))
     return best[1] if best else None
-
-
-@stage(assigns="figures", requires=("entities", "attributions"))
-def add_figures(doc: Document, parse) -> Document:
-    """Return `doc` with its `figures` layer set."""
-    return Figures.shared(Lexicon.load)(doc, parse)
