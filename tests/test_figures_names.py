@@ -83,6 +83,8 @@ def test_bail_counts_no_one_released_and_is_claimed_by_the_speaker(run_pipeline)
     ("The gunman killed a total of 346 people in the attack.", "346", 346, "killed"),
     ("The storm caused the 6th fatality of the season.", "6th", 6, "killed"),
     ("It was the third death at the prison this year.", "third", 3, "killed"),
+    ("The number of injured reached 120 on Monday.", "120", 120, "injured"),
+    ("The death toll rose to 35, officials said.", "35", 35, "killed"),
 ])
 def test_a_tally_names_what_it_counts(run_pipeline, text, anchor, value, counts):
     figure = figure_at(run_pipeline(text), anchor)

@@ -345,6 +345,10 @@ class Figures(LexiconStage):
                 found = self._count_word(child)
                 if found:
                     return found
+            if child.dep_ == "prep" and child.lower_ == "of" and token.lemma_.lower() in TALLY_NOUNS:
+                found = next((self._count_word(c) for c in child.children if c.dep_ in ("pobj", "amod")), None)
+                if found:
+                    return found  # "the number of injured reached 120"
         return self._count_word(token) if token.lemma_.lower() not in TALLY_NOUNS else None
 
 
