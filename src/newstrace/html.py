@@ -22,6 +22,9 @@ import lxml.html
 import trafilatura
 from htmldate import find_date
 
+from newstrace.caps import check_dom_size
+from newstrace.settings import MAX_DOM_TAGS
+
 for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
@@ -60,7 +63,11 @@ class Page:
 
 
 def extract_html(html: str, url: str | None = None) -> Page:
-    """Main text and metadata of one page or fragment; an empty Page when it has no text."""
+    """Main text and metadata of one page or fragment; an empty Page when it has no text.
+
+    A page over the tag cap (settings.MAX_DOM_TAGS) raises caps.CapExceeded before anything parses it.
+    """
+    check_dom_size(html, MAX_DOM_TAGS)
     meta = _trafilatura_extraction(html, url)
     tree = parse_html(html)
     text = meta.get("text") or ""

@@ -12,10 +12,12 @@ import logging
 import traceback
 from collections.abc import Iterable, Iterator
 
+from newstrace.caps import CapExceeded, TimeCapExceeded, time_cap
 from newstrace.clean import clean
 from newstrace.extract import REGISTRY, attributions, check_order, entities, events, figures, quotes, times  # noqa: F401 (importing a stage registers it)
 from newstrace.model import Document, ReadError, Record
 from newstrace.nlp import load_nlp, prepare
+from newstrace.settings import TIME_CAP_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +68,15 @@ def process(record: Record, extract: bool = True) -> Document:
 
 
 def process_batch(
-    records: Iterable[Record | ReadError], extract: bool = True, n_process: int = 1, batch_size: int = 32
+    records: Iterable[Record | ReadError], extract: bool = True, n_process: int = 1, batch_size: int = 32,
+    time_cap_seconds: float | None = TIME_CAP_SECONDS,
 ) -> Iterator[Document | ReadError]:
-    """Process many records, parsing with `nlp.pipe`; yields Documents and stage errors."""
-    docs = (item if isinstance(item, ReadError) else _clean_or_error(item) for item in records)
+    """Process many records, parsing with `nlp.pipe`; yields Documents and stage errors.
+
+    Cleaning one record and running the stages on one document each have
+    `time_cap_seconds` (caps.time_cap); a document over it is a ReadError and the batch goes on.
+    """
+    docs = (item if isinstance(item, ReadError) else _clean_or_error(item, time_cap_seconds) for item in records)
     if not extract:
         yield from docs
         return
@@ -78,14 +85,25 @@ def process_batch(
     texts = ((doc.text, doc) for doc in pending.documents())
     for parse, doc in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
         yield from pending.drain()
-        yield from run_stages(doc, parse)
+        try:
+            with time_cap(time_cap_seconds):
+                problems = run_stages(doc, parse)
+        except TimeCapExceeded as exc:  # the text is kept, searchable, without layers half made
+            for stage in STAGES:
+                setattr(doc, stage.assigns, [])
+            problems = [ReadError(doc.source["path"], doc.source.get("position"), exc.reason.replace("reading", "extracting"),
+                                  "the document is stored without its layers; the run went on")]
+        yield from problems
         yield doc
     yield from pending.drain()
 
 
-def _clean_or_error(record: Record) -> Document | ReadError:
+def _clean_or_error(record: Record, time_cap_seconds: float | None = None) -> Document | ReadError:
     try:
-        return clean(record)
+        with time_cap(time_cap_seconds):
+            return clean(record)
+    except (CapExceeded, TimeCapExceeded) as exc:
+        return ReadError(record.source, record.position, exc.reason, exc.hint)
     except Exception as exc:
         log.debug("cleaning failed on %s\n%s", record.source, traceback.format_exc())
         return ReadError(record.source, record.position, f"could not clean this article ({type(exc).__name__}: {exc})", "check the file; please report it as a bug if it looks valid")

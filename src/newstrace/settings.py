@@ -10,6 +10,8 @@ points here):
 | `db`                 | `--db`                      | `NEWSTRACE_DB`               | `newstrace.db`   |
 | `workers`            | `ingest/serve --workers`    |                              | 1                |
 | `max_document_bytes` |                             |                              | 20 MiB           |
+| `TIME_CAP_SECONDS`   |                             |                              | 60 s             |
+| `MAX_DOM_TAGS`       |                             |                              | 500,000          |
 | `batch_size`         |                             |                              | 64               |
 | `link_batch_size`    |                             |                              | 500              |
 | `split_bytes`        | `spark --split-bytes`       |                              | 64 MiB           |
@@ -22,6 +24,9 @@ points here):
 - `workers`: processes that parse for `ingest`; HTTP worker processes for `serve`.
 - `max_document_bytes`: the largest single document (file, JSON line, WARC or
   feed record) a reader takes; a larger one is a recorded error.
+- `TIME_CAP_SECONDS`, `MAX_DOM_TAGS` (module constants, `newstrace.caps`): a
+  document whose cleaning and extraction take longer, or an HTML page with more
+  tags, is a recorded error naming its file and position, and the run goes on.
 - `batch_size`: documents written per transaction by the ingest sink (`ingest`,
   uploads, `newstrace import`); a killed run keeps every batch it committed.
 - `link_batch_size`: rows per transaction when `import` loads links made on Spark.
@@ -47,6 +52,10 @@ from newstrace.errors import UsageError
 DEFAULT_DB = "newstrace.db"
 #: The largest single document a reader takes when called without a cap (the readers import it from here).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+#: The longest one document may take to clean and extract, in seconds (caps.time_cap); over it, a recorded error.
+TIME_CAP_SECONDS = 60.0
+#: The most tags an HTML page may hold before it is parsed (caps.check_dom_size); news pages hold a few thousand.
+MAX_DOM_TAGS = 500_000
 BATCH_SIZE = 64
 LINK_BATCH_SIZE = 500
 DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
