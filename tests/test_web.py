@@ -422,3 +422,15 @@ def test_an_upload_that_stores_nothing_is_a_422_with_the_reason_per_file(db):
         assert app.post("/api/v1/documents?filename=again.txt&extract=0", content=body, headers=headers).status_code == 201
         again = app.post("/api/v1/documents?filename=again.txt&extract=0", content=body, headers=headers)
         assert again.status_code == 200 and again.json()["unchanged"]  # stored already: nothing new, not a failure
+
+
+@pytest.mark.parametrize("name", ["a.txt", "x/", "..", "_a_", "dir\\b.html", "dir/-", "é.txt", "a/é", "", "%%%"])
+def test_the_schema_pattern_of_filename_is_what_the_server_takes(name):
+    from newstrace.web import upload
+
+    try:
+        upload.safe_name(name)
+        taken = True
+    except upload.UploadRefused:
+        taken = False
+    assert bool(re.search(upload.NAME_PATTERN, name)) == taken

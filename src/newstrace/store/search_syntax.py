@@ -17,6 +17,8 @@ SYNTAXES = ("auto", "words", "fts")
 OPERATOR = re.compile(r'["()]|(?<!\S)(?:AND|OR|NOT)(?!\S)|\*(?!\S)')
 #: A "quoted phrase" (closed or not) or a run of other non-space characters.
 PHRASE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+#: Control characters: no word holds one, and a NUL would end FTS5's reading of a phrase.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def uses_operators(query: str) -> bool:
@@ -36,5 +38,5 @@ def fts_query(query: str, syntax: str = "auto") -> str:
         raise ValueError("empty query")
     if syntax == "fts" or (syntax == "auto" and uses_operators(query)):
         return query
-    phrases = [quoted or word for quoted, word in PHRASE.findall(query)]
+    phrases = [quoted or word for quoted, word in PHRASE.findall(CONTROL.sub(" ", query))]
     return " ".join(f'"{phrase}"' for phrase in phrases if phrase.strip()) or '""'  # no words: an empty phrase, which matches nothing

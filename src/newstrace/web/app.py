@@ -333,7 +333,8 @@ def openapi_document(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict:
     paths = {}
     for page in PAGES:
         parameters = [{"name": p.name, "in": p.where, "required": p.where == "path", "description": p.help,
-                       "schema": p.schema()} for p in page.params]
+                       "schema": p.schema(), **({"allowEmptyValue": True} if p.where == "query" else {})}
+                      for p in page.params]  # an empty value is as if not given: the default
         paths[API + page.path] = {"get": {
             "summary": page.summary, "operationId": _operation_id(page.path), "parameters": parameters,
             "responses": {"200": {"description": "the page's data (the HTML page at the same path without /api/v1 renders it)",
@@ -343,11 +344,11 @@ def openapi_document(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict:
         "summary": f"Ingest one uploaded file (text, HTML, JSON Lines, feed or WARC; at most {max_upload_bytes} bytes). Needs the server's token.",
         "operationId": "upload",
         "security": [{"token": []}],
-        "parameters": [{"name": "filename", "in": "query", "required": True, "schema": {"type": "string"},
-                        "description": "the file's name; its extension tells the reader the format"},
+        "parameters": [{"name": "filename", "in": "query", "required": True, "schema": {"type": "string", "pattern": upload.NAME_PATTERN},
+                        "description": "the file's name (what follows its last / needs a letter, digit or -); its extension tells the reader the format"},
                        {"name": "extract", "in": "query", "required": False, "schema": {"type": "integer", "enum": [0, 1]},
-                        "description": "0 to store without extraction"}],
-        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                        "allowEmptyValue": True, "description": "0 to store without extraction (empty or left out: 1)"}],
+        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary", "minLength": 1}}}},
         "responses": {"200": {"description": "nothing new: every document read was stored already", "content": {"application/json": {"schema": {"type": "object"}}}},
                       "201": {"description": "documents added", "content": {"application/json": {"schema": {"type": "object"}}}},
                       "400": error, "401": error, "403": error, "413": error,

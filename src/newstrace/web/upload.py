@@ -11,6 +11,9 @@ from newstrace.model import ReadError
 
 
 NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: What `safe_name` keeps something of (the OpenAPI schema's pattern, searched, not anchored at the start):
+#: a letter, digit or hyphen after the last slash or backslash.
+NAME_PATTERN = r"[A-Za-z0-9-][^/\\]*$"
 MAX_NAME = 120
 
 
