@@ -85,7 +85,7 @@ def served(tmp_path_factory):
     while not server.started and time.time() < deadline:
         time.sleep(0.05)
     assert server.started, "the server did not start"
-    yield {"url": f"http://127.0.0.1:{port}", "config": config}
+    yield {"url": f"http://127.0.0.1:{port}", "config": config, "folder": folder}
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -94,7 +94,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(served):
     command = [sys.executable, "-m", "schemathesis.cli", "--no-color", "--config-file", str(served["config"]), "run",
                f"{served['url']}/api/v1/openapi.json", "--checks", "all", "--max-examples", str(MAX_EXAMPLES),
                "--seed", str(SEED), "--workers", "1", "-H", f"Authorization: Bearer {TOKEN}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # Run in the store's folder: schemathesis keeps its cache of past failures (.schemathesis/) in the working folder.
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=served["folder"])
     output = done.stdout + done.stderr
     generated = re.search(r"(\d+) generated", output)
     summary = f"schemathesis: {generated.group(1) if generated else '?'} cases generated (max {MAX_EXAMPLES} examples, seed {SEED})"
