@@ -129,3 +129,26 @@ def test_serve_takes_its_settings_from_flags_and_the_environment(monkeypatch, ca
     assert code == 0 and f"serving {tmp_path / 'env.db'} at http://127.0.0.1:9001/ — uploads need the token" in err
     (settings,) = served
     assert (settings.db, settings.port, settings.workers, settings.token) == (str(tmp_path / "env.db"), 9001, 2, "t0k")
+
+
+def test_serve_takes_allowed_hosts_repeated_and_refuses_one_with_a_port(monkeypatch, capsys, tmp_path):
+    import newstrace.web
+
+    served = []
+    monkeypatch.setattr(newstrace.web, "serve", lambda settings: served.append(settings))
+    db = str(tmp_path / "s.db")
+    code, _, _ = run(monkeypatch, capsys, "serve", "--db", db, "--allowed-host", "news.example.org", "--allowed-host", "*.intranet.test")
+    assert code == 0 and served[0].allowed_hosts == ("news.example.org", "*.intranet.test")
+    code, _, err = run(monkeypatch, capsys, "serve", "--db", db, "--allowed-host", "news.example.org:8000")
+    assert code == 2 and "not a host name" in err and len(served) == 1
+
+
+def test_search_takes_words_with_hyphens_dots_and_apostrophes(monkeypatch, capsys, tmp_path):
+    (tmp_path / "c.txt").write_text("Covid-19 rules\n\nCovid-19 rules changed, said O'Brien of the U.S. embassy.\n")
+    db = str(tmp_path / "s.db")
+    run(monkeypatch, capsys, "ingest", "--no-extract", "--db", db, str(tmp_path / "c.txt"))
+    for words in ("covid-19", "U.S.", "O'Brien"):
+        code, out, err = run(monkeypatch, capsys, "search", words, "--db", db, "--format", "json")
+        assert code == 0 and len(json.loads(out)) == 1, (words, err)
+    code, _, err = run(monkeypatch, capsys, "search", "covid-19", "--syntax", "fts", "--db", db)
+    assert code == 2 and err.startswith("newstrace: malformed search query")

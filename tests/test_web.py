@@ -100,7 +100,7 @@ def ids(db):
 
 @pytest.fixture(scope="module")
 def client(db):
-    with TestClient(create_app(db, token=""), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(db, token=""), raise_server_exceptions=False, base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -257,7 +257,7 @@ def test_static_stylesheet_is_served_locally(client):
 
 
 def test_upload_needs_the_token_and_has_a_size_limit(db, tmp_path):
-    with TestClient(create_app(db, token=TOKEN, max_upload_bytes=2000)) as app:
+    with TestClient(create_app(db, token=TOKEN, max_upload_bytes=2000), base_url="http://localhost") as app:
         url = "/api/v1/documents?filename=../../etc/new.txt&extract=0"
         body = b"date 2026-04-01\nHarbour reopens\n\nThe harbour reopened on Tuesday, officials said."
         assert app.post(url, content=body).status_code == 401
@@ -314,10 +314,123 @@ def test_event_timeline_places_bars_by_date_not_by_rank():
 def test_token_and_upload_cap_come_from_the_environment_when_not_given(db, monkeypatch):
     monkeypatch.setenv("NEWSTRACE_TOKEN", TOKEN)
     monkeypatch.setenv("NEWSTRACE_MAX_UPLOAD_BYTES", "100")
-    with TestClient(create_app(db)) as app:
+    with TestClient(create_app(db), base_url="http://localhost") as app:
         url = "/api/v1/documents?filename=a.txt&extract=0"
         assert app.post(url, content=b"x" * 50).status_code == 401
         too_big = app.post(url, content=b"x" * 200, headers={"Authorization": f"Bearer {TOKEN}"})
         assert too_big.status_code == 413 and "limit of 100 bytes" in too_big.json()["error"]["message"]
         done = app.post(url, content=b"The harbour reopened on Tuesday.", headers={"Authorization": f"Bearer {TOKEN}"})
         assert done.status_code == 201 and done.json()["read"] == 1 and done.json()["documents"] == done.json()["added"]
+
+
+# -- parameters, hosts, methods, uploads (issue 19) ------------------------------------
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("path, name", [
+    (f"/api/v1/documents?cursor={HUGE}", "cursor"), (f"/api/v1/stories?min_documents={HUGE}", "min_documents"),
+    ("/api/v1/stories?min_documents=0", "min_documents"), ("/api/v1/documents?limit=501", "limit"),
+    ("/api/v1/documents?limit=-1", "limit"), ("/api/v1/documents?cursor=-5", "cursor"),
+    ("/api/v1/documents?cursor=%D9%A5", "cursor"), ("/api/v1/links?limit=1_0", "limit"), ("/api/v1/events?limit=%201", "limit"),
+    ("/api/v1/search?q=strike&syntax=regex", "syntax"), (f"/documents?cursor={HUGE}", "cursor"),
+])
+def test_an_integer_out_of_range_or_not_a_number_is_a_400_naming_the_parameter(client, path, name):
+    response = client.get(path, headers={"accept": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"].startswith(name)
+
+
+def test_openapi_declares_the_range_of_every_integer_parameter(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    integers = [(path, p) for path, item in spec["paths"].items() for op in item.values() for p in op["parameters"]
+                if p["schema"]["type"] == "integer"]
+    assert {p["name"] for _, p in integers} >= {"limit", "cursor", "min_documents", "extract"}
+    for path, parameter in integers:
+        schema = parameter["schema"]
+        assert "enum" in schema or isinstance(schema["minimum"], int) and isinstance(schema["maximum"], int), (path, parameter)
+    limits = {p["schema"]["maximum"] for path, p in integers if p["name"] == "limit"}
+    assert limits == {query.MAX_LIMIT}
+
+
+def test_the_largest_cursor_in_range_is_an_empty_page_not_a_crash(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    cursor = next(p for p in spec["paths"]["/api/v1/documents"]["get"]["parameters"] if p["name"] == "cursor")
+    response = client.get(f"/api/v1/documents?cursor={cursor['schema']['maximum']}")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+@pytest.mark.parametrize("query_text, hits", [("covid-19", 1), ("U.S.", 1), ("O'Brien", 1), ("covid-19 AND O'Brien", None)])
+def test_search_api_takes_words_with_hyphens_dots_and_apostrophes(db, query_text, hits):
+    from newstrace.store import open_store
+
+    with open_store(db) as store:
+        store.put_documents([_document("words.txt", "Covid-19 rules, said O'Brien of the U.S. embassy.", "Words", "2026-03-21")])
+    with TestClient(create_app(db), base_url="http://localhost") as app:
+        response = app.get("/api/v1/search", params={"q": query_text})
+        if hits is None:  # an operator: FTS5 syntax, where a bare hyphenated word is malformed
+            assert response.status_code == 400 and "malformed search query" in response.json()["error"]["message"]
+        else:
+            assert response.status_code == 200 and [i["path"] for i in response.json()["items"]] == ["words.txt"]
+        assert app.get("/api/v1/search", params={"q": query_text, "syntax": "words"}).json()["items"] == (
+            [] if hits is None else response.json()["items"])  # as words, AND is a word no report holds
+
+
+@pytest.mark.parametrize("host, allowed", [("localhost", True), ("127.0.0.1:8000", True), ("[::1]:8000", True),
+                                           ("news.example.org", True), ("a.intranet.test", True),
+                                           ("evil.example", False), ("localhost.evil.example", False), ("", False)])
+def test_host_header_must_name_this_server(db, host, allowed):
+    app = create_app(db, allowed_hosts=("news.example.org", "*.intranet.test"))
+    with TestClient(app, base_url="http://localhost") as test_client:
+        response = test_client.get("/api/v1/stats", headers={"host": host})
+    assert response.status_code == (200 if allowed else 400), (host, response.text)
+
+
+def test_allowed_hosts_come_from_the_environment_and_a_bad_one_is_a_usage_error(db, monkeypatch):
+    from newstrace.errors import UsageError
+    from newstrace.settings import Settings
+
+    monkeypatch.setenv("NEWSTRACE_ALLOWED_HOSTS", "news.example.org, *.intranet.test")
+    assert Settings.from_env().allowed_hosts == ("news.example.org", "*.intranet.test")
+    assert Settings.from_env(allowed_hosts=["Other.Example"]).allowed_hosts == ("other.example",)
+    assert "NEWSTRACE_ALLOWED_HOSTS" in Settings.from_env().to_env()
+    for bad in ("news.example.org:8000", "http://news.example.org", "a.*.org"):
+        with pytest.raises(UsageError):
+            Settings.from_env(allowed_hosts=[bad])
+
+
+@pytest.mark.parametrize("method, path, allow", [("DELETE", "/api/v1/documents", "GET, HEAD, POST"),
+                                                 ("POST", "/api/v1/stats", "GET, HEAD"), ("PUT", "/documents", "GET, HEAD"),
+                                                 ("POST", "/static/style.css", "GET, HEAD")])
+def test_a_405_names_the_methods_allowed(client, method, path, allow):
+    response = client.request(method, path)
+    assert response.status_code == 405 and response.headers["allow"] == allow
+
+
+def test_an_upload_that_stores_nothing_is_a_422_with_the_reason_per_file(db):
+    with TestClient(create_app(db, token=TOKEN), base_url="http://localhost") as app:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        broken = app.post("/api/v1/documents?filename=wire.jsonl&extract=0", content=b"{not json\n[1, 2\n", headers=headers)
+        assert broken.status_code == 422, broken.text
+        error = broken.json()["error"]
+        assert error["code"] == "nothing_stored" and error["message"].startswith("nothing was stored")
+        assert [(f["file"], f["position"]) for f in error["files"]] == [("upload/wire.jsonl", "line 1"), ("upload/wire.jsonl", "line 2")]
+        assert all(f["reason"] and f["hint"] for f in error["files"])
+        bad_flag = app.post("/api/v1/documents?filename=a.txt&extract=maybe", content=b"Text.", headers=headers)
+        assert bad_flag.status_code == 400 and "extract" in bad_flag.json()["error"]["message"]
+        body = b"The harbour reopened on Wednesday, officials said."
+        assert app.post("/api/v1/documents?filename=again.txt&extract=0", content=body, headers=headers).status_code == 201
+        again = app.post("/api/v1/documents?filename=again.txt&extract=0", content=body, headers=headers)
+        assert again.status_code == 200 and again.json()["unchanged"]  # stored already: nothing new, not a failure
+
+
+@pytest.mark.parametrize("name", ["a.txt", "x/", "..", "_a_", "dir\\b.html", "dir/-", "é.txt", "a/é", "", "%%%"])
+def test_the_schema_pattern_of_filename_is_what_the_server_takes(name):
+    from newstrace.web import upload
+
+    try:
+        upload.safe_name(name)
+        taken = True
+    except upload.UploadRefused:
+        taken = False
+    assert bool(re.search(upload.NAME_PATTERN, name)) == taken

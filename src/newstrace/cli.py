@@ -299,10 +299,11 @@ def show(doc_id: str, db: DbOpt = None, format: FormatOpt = "text"):
 
 
 @app.command()
-def search(query_text: Annotated[str, typer.Argument(metavar="QUERY")], db: DbOpt = None, limit: int = 20, format: FormatOpt = "text"):
-    """Full-text search (SQLite FTS5 syntax). Example: newstrace search 'Hamas AND Istanbul'"""
+def search(query_text: Annotated[str, typer.Argument(metavar="QUERY")], db: DbOpt = None, limit: int = 20, format: FormatOpt = "text",
+           syntax: Annotated[str, typer.Option(help="auto: words unless the query has AND/OR/NOT, ( ), \" or word*; words; fts")] = "auto"):
+    """Full-text search: words as typed (covid-19, U.S.), or FTS5 syntax. Example: newstrace search 'Hamas AND Istanbul'"""
     with _store(db) as store:
-        rows = query.search(store, query_text, limit=limit)
+        rows = query.search(store, query_text, limit=limit, syntax=syntax)
     if format != "json":
         rows = [{**_brief(row), "snippet": " ".join(row["snippet"].split())} for row in rows]
     _emit(rows, format)
@@ -337,11 +338,13 @@ def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on; 127.0.0.1 keeps it to this machine")] = DEFAULTS["host"],
     port: Annotated[int, typer.Option(help="TCP port")] = DEFAULTS["port"],
     workers: Annotated[int, typer.Option(min=1, help="worker processes; more serve searches in parallel")] = DEFAULTS["workers"],
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        help="a name the Host header may give besides --host, localhost and 127.0.0.1 (repeatable; *.example.org, *)")] = None,
 ):
     """Serve the web UI and its JSON API (/api/v1). Uploads need $NEWSTRACE_TOKEN. Example: newstrace serve --db demo.db"""
     from newstrace.web import serve
 
-    settings = Settings.from_env(db=db, host=host, port=port, workers=workers)
+    settings = Settings.from_env(db=db, host=host, port=port, workers=workers, allowed_hosts=allowed_host or None)
     mode = "uploads need the token" if settings.token else "read-only (set NEWSTRACE_TOKEN to allow uploads)"
     err.print(f"serving {settings.db} at http://{settings.host}:{settings.port}/ — {mode}; Ctrl-C stops", markup=False)
     serve(settings=settings)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from newstrace.errors import BadQuery, NotFound
 from newstrace.store import Store
+from newstrace.store.search_syntax import SYNTAXES
 
 CORPUS_ARRAYS = ("entities", "stories", "event_clusters", "conflicts")
 
@@ -31,8 +32,16 @@ def document_list(store: Store, limit: int = 50, offset: int = 0) -> list[dict]:
     return store.list_documents(limit=limit, offset=offset)
 
 
-def search(store: Store, query: str, limit: int = 20) -> list[dict]:
-    return store.search(query, limit=limit)
+def search(store: Store, query: str, limit: int = 20, syntax: str = "auto") -> list[dict]:
+    """Full-text search; `syntax` is auto, words or fts (see store/search_syntax.py)."""
+    return store.search(query, limit=limit, syntax=_check_syntax(syntax))
+
+
+def _check_syntax(syntax: str) -> str:
+    if syntax not in SYNTAXES:
+        raise BadQuery(f"syntax {syntax!r} is not one of {', '.join(SYNTAXES)}",
+                       "give syntax=words to read the query as words, syntax=fts for FTS5 syntax, or leave it out")
+    return syntax
 
 
 def errors(store: Store) -> list[dict]:
@@ -58,6 +67,8 @@ def corpus(store: Store) -> dict[str, list]:
 # Lists take `limit` and an opaque `cursor` and return `next_cursor` (null at the end).
 
 MAX_LIMIT = 500
+#: A cursor is an offset; more digits than this cannot be one (and overflow the engines' 64-bit OFFSET).
+MAX_CURSOR_DIGITS = 15
 ENTITY_DOCUMENTS = 100
 STORY_DOCUMENTS = 200
 SOURCE_NODES = 60
@@ -66,8 +77,8 @@ SOURCE_NODES = 60
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit():
-        raise BadQuery(f"bad cursor {cursor!r}", "pass back the next_cursor value a list returned, unchanged")
+    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > MAX_CURSOR_DIGITS:
+        raise BadQuery(f"bad cursor {cursor[:40]!r}", "pass back the next_cursor value a list returned, unchanged")
     return int(cursor)
 
 
@@ -96,18 +107,17 @@ def titles(store: Store, ids: list[str]) -> dict[str, dict]:
     return store.document_summaries(sorted(set(ids)))
 
 
-def search_page(store: Store, q: str, limit: int = 20, cursor: str | None = None) -> dict:
-    """Full-text search, best match first; each snippet comes with the offsets of its hits in `marks`."""
-    q = (q or "").strip()
+def search_page(store: Store, q: str, limit: int = 20, cursor: str | None = None, syntax: str = "auto") -> dict:
+    """Full-text search, best match first; each snippet comes with the offsets of its hits in `marks`.
+
+    `syntax` is auto (words, unless the query uses FTS5 operators), words or fts; see store/search_syntax.py.
+    """
+    q, syntax = (q or "").strip(), _check_syntax(syntax)
     if not q:
         return {"query": q, "items": [], "limit": limit, "cursor": cursor, "next_cursor": None}
 
     def fetch(n: int, offset: int) -> list[dict]:
-        try:
-            rows = store.search_rows(q, n, offset)
-        except Exception as exc:  # the driver's error (SQLite FTS5) or ValueError (the PostgreSQL dialect's parser)
-            raise BadQuery(f"malformed search query {q!r} ({exc})",
-                           "quote phrases with double quotes, and use AND, OR, NOT between words") from exc
+        rows = store.search_rows(q, n, offset, syntax)  # BadQuery when malformed
         return [{**row, **_snippet_marks(row["snippet"] or "")} for row in rows]
 
     return _page(fetch, limit, cursor, query=q)
@@ -344,7 +354,7 @@ def _source_key(label: str) -> str:
 
 def corpus_stats(store: Store) -> dict:
     """Corpus statistics: store counts, layer sizes and what linking built."""
-    return {**store.stats(), "layers": store.layer_counts(), **store.corpus_counts()}
+    return {**store.stats(layers=True), **store.corpus_counts()}
 
 
 def error_page(store: Store, limit: int = 50, cursor: str | None = None) -> dict:

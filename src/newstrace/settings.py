@@ -19,6 +19,7 @@ points here):
 | `host`               | `serve --host`              |                              | `127.0.0.1`      |
 | `port`               | `serve --port`              |                              | 8000             |
 | `token`              |                             | `NEWSTRACE_TOKEN`            | none (read-only) |
+| `allowed_hosts`      | `serve --allowed-host` (repeatable) | `NEWSTRACE_ALLOWED_HOSTS` (commas) | none |
 
 - `db`: a SQLite file, `:memory:`, or a `postgresql://` URL (PostgreSQL).
 - `workers`: processes that parse for `ingest`; HTTP worker processes for `serve`.
@@ -36,6 +37,9 @@ points here):
 - `host`, `port`: where `serve` listens; 127.0.0.1 keeps it to this machine.
 - `token`: uploads need `Authorization: Bearer <token>`; unset or empty, the
   server is read-only.
+- `allowed_hosts`: names besides `host`, `localhost` and `127.0.0.1` that a
+  request's Host header may give (others get a 400, against DNS rebinding):
+  a name, `*.example.org` for its subdomains, or `*` for any.
 
 A flag given wins over the environment, which wins over the default. One more
 variable is read where the model loads (`nlp.load_nlp`), not here:
@@ -44,6 +48,7 @@ variable is read where the model loads (`nlp.load_nlp`), not here:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -61,7 +66,8 @@ LINK_BATCH_SIZE = 500
 DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: The settings the environment can set: field -> variable.
-ENVIRONMENT = {"db": "NEWSTRACE_DB", "token": "NEWSTRACE_TOKEN", "max_upload_bytes": "NEWSTRACE_MAX_UPLOAD_BYTES"}
+ENVIRONMENT = {"db": "NEWSTRACE_DB", "token": "NEWSTRACE_TOKEN", "max_upload_bytes": "NEWSTRACE_MAX_UPLOAD_BYTES",
+               "allowed_hosts": "NEWSTRACE_ALLOWED_HOSTS"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **flags) -> Settings:
@@ -90,7 +97,7 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The variables that give another process (a server worker) these settings through `from_env`."""
         return {"NEWSTRACE_DB": self.db, "NEWSTRACE_TOKEN": self.token or "",
-                "NEWSTRACE_MAX_UPLOAD_BYTES": str(self.max_upload_bytes)}
+                "NEWSTRACE_MAX_UPLOAD_BYTES": str(self.max_upload_bytes), "NEWSTRACE_ALLOWED_HOSTS": ",".join(self.allowed_hosts)}
 
 
 def setting(name: str, flag=None, environ: Mapping[str, str] | None = None):
@@ -107,7 +114,23 @@ def setting(name: str, flag=None, environ: Mapping[str, str] | None = None):
         return None if name == "token" else DEFAULTS[name]
     if name == "max_upload_bytes":
         return _bytes(value, variable)
+    if name == "allowed_hosts":
+        return _hosts(value.split(",") if isinstance(value, str) else value)
     return value
+
+
+#: A host as a Host header names it, without port: a name, `*.` and a domain, `*`, or an IPv6 address in brackets.
+HOST = re.compile(r"\*|(\*\.)?[^\s/:*\[\]]+|\[[0-9a-f:.]+\]")
+
+
+def _hosts(values) -> tuple[str, ...]:
+    """Host names as TrustedHostMiddleware takes them; anything else (a port, a scheme) is a UsageError."""
+    hosts = tuple(value.strip().lower() for value in values if value.strip())
+    for host in hosts:
+        if not HOST.fullmatch(host):
+            raise UsageError(f"--allowed-host {host}", "not a host name",
+                             "give a name as the Host header has it, without scheme or port: example.org, *.example.org or *")
+    return hosts
 
 
 def _bytes(value: int | str, variable: str) -> int:

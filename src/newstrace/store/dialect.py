@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from newstrace.errors import StoreError
-from newstrace.store.pg_search import SEARCH_CONFIG, parse_search
+from newstrace.store.pg_search import SEARCH_CONFIG, SEARCH_TEXT, parse_search
 
 #: Held while migrating a PostgreSQL database, so two processes opening a new one do not both migrate it.
 MIGRATION_LOCK = 0x6E657773
@@ -147,6 +147,10 @@ class Dialect:
         """The steps of the `0003_search` migration."""
         raise NotImplementedError
 
+    def search_words_schema(self) -> tuple:
+        """The steps of the `0006_search_words` migration: the engine splits words as SQLite's tokenizer does."""
+        return ()
+
     def search(self, columns: str, query: str, marks: tuple[str, str, int], limit: int, offset: int) -> tuple[str, tuple]:
         """A search statement and its values: `columns` of `documents d` best match first, with `snippet`.
 
@@ -228,7 +232,8 @@ class Postgres(Dialect):
     byte-wise as in SQLite and both engines give identical exports. Search is a
     tsvector column in the `newstrace_search` configuration: `simple` (no
     stemming, like SQLite's unicode61) with accents folded by `unaccent` when
-    the server has it. Ranking and snippets are PostgreSQL's own (ts_rank_cd,
+    the server has it, over the text with ASCII punctuation made spaces, so
+    that words split as unicode61 splits them (see pg_search.py). Ranking and snippets are PostgreSQL's own (ts_rank_cd,
     ts_headline), so they can differ from SQLite's bm25 and snippet().
     """
 
@@ -290,6 +295,14 @@ class Postgres(Dialect):
             self._create_search_config,
             f"ALTER TABLE documents ADD COLUMN search tsvector GENERATED ALWAYS AS ("
             f" to_tsvector('{SEARCH_CONFIG}', coalesce(title, '') || ' ' || text)) STORED",
+            "CREATE INDEX documents_search ON documents USING GIN (search)",
+        )
+
+    def search_words_schema(self) -> tuple:
+        """The tsvector made again from the text with punctuation made spaces (pg_search.SEARCH_TEXT)."""
+        return (
+            "ALTER TABLE documents DROP COLUMN search",
+            f"ALTER TABLE documents ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('{SEARCH_CONFIG}', {SEARCH_TEXT})) STORED",
             "CREATE INDEX documents_search ON documents USING GIN (search)",
         )
 

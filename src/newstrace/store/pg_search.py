@@ -3,6 +3,11 @@
 Both engines take the same queries (words, "phrases", word*, AND, OR, NOT,
 parentheses); SQLite runs them itself, and `Postgres.search` (store/dialect.py)
 turns one into a tsquery expression with bound values here.
+
+So that a word splits into the same words on both engines, ASCII punctuation is
+a space to PostgreSQL's search, as it is to SQLite's unicode61 tokenizer: in the
+text (`SEARCH_TEXT`, the stored tsvector) and in the query. PostgreSQL's own
+parser would keep "U.S." as one word and "-19" as a signed number.
 """
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ SEARCH_CONFIG = "newstrace_search"
 
 SEARCH_TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|([^\s"()]+))')
 OPERATORS = ("AND", "OR", "NOT")
+#: ASCII punctuation (every printable ASCII character but letters, digits and space), as a POSIX bracket expression.
+PUNCTUATION = "[!-/:-@[-`{-~]+"
+#: The text the stored tsvector is made of: title and text, punctuation made spaces.
+SEARCH_TEXT = f"regexp_replace(coalesce(title, '') || ' ' || text, '{PUNCTUATION}', ' ', 'g')"
+PUNCTUATION_RUN = re.compile(PUNCTUATION)
 COLUMN_FILTER = re.compile(r"^[A-Za-z_]\w*:")
 
 
@@ -104,7 +114,12 @@ class _SearchParser:
         if kind in ("op", "close"):
             raise ValueError(f"syntax error near {text!r}")
         if kind == "word" and text.endswith("*") and text.rstrip("*"):
-            self.params.append(text.rstrip("*"))
+            self.params.append(_words(text.rstrip("*")))
             return f"to_tsquery('{SEARCH_CONFIG}', quote_literal(%s) || ':*')"
-        self.params.append(text)
+        self.params.append(_words(text))
         return f"phraseto_tsquery('{SEARCH_CONFIG}', %s)"
+
+
+def _words(text: str) -> str:
+    """The text with punctuation made spaces, as SEARCH_TEXT makes the stored text."""
+    return PUNCTUATION_RUN.sub(" ", text)

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from newstrace.store.links import story_from_row
 
-LAYERS = ("entities", "times", "figures", "quotes", "attributions", "events")
 #: The layers `layer_rows` reads across documents.
 ROW_LAYERS = ("events", "figures", "attributions", "quotes", "times")
 SUMMARY_COLUMNS = "id, title, published, outlet, url, path, position"
@@ -122,8 +121,7 @@ class QueryReads:
 
     def layer_counts(self) -> dict[str, int]:
         """Records per layer over the whole corpus."""
-        sql = ", ".join(f"coalesce(sum({self.d.json_length('data', name)}), 0) AS {name}" for name in LAYERS)
-        return dict(self.db.execute(f"SELECT {sql} FROM documents").fetchone())
+        return self.stats(layers=True)["layers"]
 
     def corpus_counts(self) -> dict[str, object]:
         """Sizes of what linking built: links by kind, entities by type, stories, clusters, conflicts."""

@@ -8,7 +8,13 @@ Types, the key-only table option and full-text search come from the dialect.
 """
 from __future__ import annotations
 
+from newstrace.model import LAYERS
 from newstrace.store.dialect import Dialect
+
+#: One row a document of what /stats adds up: whether it is the first of its source, its characters,
+#: whether it is extracted and dated, the size of each layer. Kept by every write of a document
+#: (SQLStore._put_one), so /stats adds up one narrow table and never reads the documents' text or JSON.
+COUNT_COLUMNS = ("doc_id", "first_of_source", "chars", "extracted", "dated", *LAYERS)
 
 #: Every table linking fills; `reset_links` empties them.
 LINK_TABLES = ("link_state", "lsh_bands", "block_keys", "links", "entity_keys", "global_entities", "entity_globals",
@@ -62,4 +68,18 @@ def migrations(d: Dialect) -> tuple[tuple[str, tuple], ...]:
         ("0003_search", d.search_schema()),
         ("0004_links", links),
         ("0005_event_views", (f"CREATE TABLE event_views (ref {t} PRIMARY KEY, data {t} NOT NULL)",)),
+        ("0006_search_words", d.search_words_schema()),
+        ("0007_document_counts", _document_counts(d)),
+    )
+
+
+def _document_counts(d: Dialect) -> tuple:
+    """The `document_counts` table, filled from the documents already stored, and an index for counting outlets."""
+    first = "CASE WHEN EXISTS (SELECT 1 FROM documents o WHERE o.source_key = d.source_key AND o.seq < d.seq) THEN 0 ELSE 1 END"
+    layers = ", ".join(f"coalesce({d.json_length('d.data', name)}, 0)" for name in LAYERS)
+    return (
+        f"CREATE TABLE document_counts (doc_id {d.text} PRIMARY KEY, {', '.join(f'{c} INTEGER NOT NULL' for c in COUNT_COLUMNS[1:])})",
+        f"INSERT INTO document_counts ({', '.join(COUNT_COLUMNS)}) SELECT d.id, {first}, length(d.text), d.extracted,"
+        f" CASE WHEN d.published IS NULL THEN 0 ELSE 1 END, {layers} FROM documents d",
+        "CREATE INDEX documents_outlet ON documents(outlet)",
     )

@@ -13,18 +13,20 @@ from collections.abc import Iterable, Iterator
 
 from newstrace import model
 from newstrace.errors import BadQuery, StoreError
-from newstrace.model import Document, ReadError
+from newstrace.model import LAYERS, Document, ReadError
 from newstrace.store.base import PutReport, keeps_stored
 from newstrace.store.dialect import Dialect, Postgres, SQLite, first_line
 from newstrace.store.links import LinkTables
 from newstrace.store.reads import QueryReads
-from newstrace.store.schema import migrations, migrations_table
+from newstrace.store.schema import COUNT_COLUMNS, migrations, migrations_table
+from newstrace.store.search_syntax import fts_query
 
 #: Documents fetched per round trip by the lazy `documents()`.
 PAGE = 200
 DOCUMENT_COLUMNS = ("id", "source_key", "path", "position", "url", "outlet", "title", "published", "text", "extracted",
                     "data", "ingested_at")
-SEARCH_HINT = "quote phrases with double quotes, and use AND, OR, NOT between words"
+SEARCH_HINT = ("type words as they are written, or use the FTS5 syntax: \"a phrase\", AND, OR, NOT, (...), prefix*"
+               " (see Search syntax in the README)")
 
 
 class SQLStore(QueryReads, LinkTables):
@@ -100,7 +102,9 @@ class SQLStore(QueryReads, LinkTables):
         ).fetchall()
         if inserted:
             report.added.append(doc.id)
-            self._link_versions(doc.id, key, report)
+            first = self._link_versions(doc.id, key, report)
+            self.db.execute(f"INSERT INTO document_counts ({', '.join(COUNT_COLUMNS)}) VALUES ({self.d.marks(len(COUNT_COLUMNS))})",
+                            (doc.id, int(first), len(doc.text), extracted, int(doc.published is not None), *_layer_sizes(doc)))
             return
         p = self.d.p
         row = self.db.execute(f"SELECT CAST(data AS TEXT) AS data, extracted FROM documents WHERE id = {p}", (doc.id,)).fetchone()
@@ -108,16 +112,19 @@ class SQLStore(QueryReads, LinkTables):
             report.unchanged.append(doc.id)
         else:
             self.db.execute(f"UPDATE documents SET data = {p}, extracted = {p} WHERE id = {p}", (data, extracted, doc.id))
+            self.db.execute(f"UPDATE document_counts SET extracted = {p}, {', '.join(f'{name} = {p}' for name in LAYERS)}"
+                            f" WHERE doc_id = {p}", (extracted, *_layer_sizes(doc), doc.id))
             report.updated.append(doc.id)
 
-    def _link_versions(self, doc_id: str, key: str, report: PutReport) -> None:
-        """Tie a new document to the other documents read from the same source, oldest first."""
+    def _link_versions(self, doc_id: str, key: str, report: PutReport) -> bool:
+        """Tie a new document to the other documents read from the same source, oldest first; True when there are none."""
         p = self.d.p
         others = [row["id"] for row in self.db.execute(
             f"SELECT id FROM documents WHERE source_key = {p} AND id != {p} ORDER BY seq", (key, doc_id))]
         pairs = [pair for other in others for pair in ((doc_id, other), (other, doc_id))]
         self.db.cursor().executemany(self.d.upsert("versions", ("a", "b")), pairs)
         report.versions += [(other, doc_id) for other in others]
+        return not others
 
     def put_errors(self, errors: Iterable[ReadError]) -> None:
         now = time.time()
@@ -174,36 +181,38 @@ class SQLStore(QueryReads, LinkTables):
             f" ORDER BY seq LIMIT {self.d.p} OFFSET {self.d.p}", (limit, offset))
         return [dict(row) for row in rows]
 
-    def search(self, query: str, limit: int = 20) -> list[dict]:
+    def search(self, query: str, limit: int = 20, syntax: str = "auto") -> list[dict]:
+        """Matches, best first, for `query` read as words or FTS5 syntax (see store/search_syntax.py); BadQuery when malformed."""
+        return self.search_rows(query, limit, 0, syntax, columns="d.id, d.title, d.published, d.path", marks=("[", "]", 12))
+
+    def search_rows(self, query: str, limit: int, offset: int = 0, syntax: str = "auto",
+                    columns: str = "d.id, d.title, d.published, d.outlet, d.path, d.position",
+                    marks: tuple[str, str, int] = ("\x02", "\x03", 16)) -> list[dict]:
+        """Full-text matches, best first; the snippet marks hits with `marks` (by default \\x02 and \\x03); BadQuery when malformed."""
         try:
-            return self._search("d.id, d.title, d.published, d.path", query, ("[", "]", 12), limit, 0)
+            sql, params = self.d.search(columns, fts_query(query, syntax), marks, limit, offset)
+            return [dict(row) for row in self.db.execute(sql, params).fetchall()]
         except (ValueError, *self.d.errors) as exc:
             raise BadQuery(f"malformed search query {query!r} ({first_line(exc)})", SEARCH_HINT) from exc
-
-    def search_rows(self, query: str, limit: int, offset: int = 0) -> list[dict]:
-        """Full-text matches, best first; the snippet marks hits with \\x02 and \\x03 (the driver's error when malformed)."""
-        return self._search("d.id, d.title, d.published, d.outlet, d.path, d.position", query, ("\x02", "\x03", 16), limit, offset)
-
-    def _search(self, columns: str, query: str, marks: tuple[str, str, int], limit: int, offset: int) -> list[dict]:
-        sql, params = self.d.search(columns, query, marks, limit, offset)
-        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
     def errors(self) -> Iterator[dict]:
         for row in self.db.execute("SELECT path, position, reason, hint, count, last_seen FROM errors ORDER BY seq").fetchall():
             yield dict(row)
 
-    def stats(self) -> dict:
-        return dict(self.db.execute(
-            "SELECT (SELECT count(*) FROM documents) AS documents,"
-            " (SELECT count(*) FROM documents WHERE extracted = 1) AS extracted,"
-            " (SELECT count(*) FROM documents WHERE published IS NOT NULL) AS with_date,"
-            " (SELECT count(DISTINCT source_key) FROM documents) AS sources,"
+    def stats(self, layers: bool = False) -> dict:
+        """Counts for `newstrace stats`, with the records per layer under "layers" when asked; one pass over `document_counts`."""
+        sizes = ", ".join(f"coalesce(sum(c.{name}), 0) AS {name}" for name in LAYERS)
+        row = dict(self.db.execute(
+            "SELECT count(*) AS documents, coalesce(sum(c.extracted), 0) AS extracted, coalesce(sum(c.dated), 0) AS with_date,"
+            " coalesce(sum(c.first_of_source), 0) AS sources,"
             " (SELECT count(*) FROM versions) / 2 AS version_pairs,"
             " (SELECT count(*) FROM errors) AS errors,"
             " (SELECT min(published) FROM documents) AS earliest,"
             " (SELECT max(published) FROM documents) AS latest,"
-            " (SELECT coalesce(sum(length(text)), 0) FROM documents) AS characters"
+            f" coalesce(sum(c.chars), 0) AS characters, {sizes} FROM document_counts c"
         ).fetchone())
+        counts = {name: row.pop(name) for name in LAYERS}
+        return {**row, "layers": counts} if layers else row
 
     def close(self) -> None:
         self.db.close()
@@ -234,6 +243,11 @@ class PostgresStore(SQLStore):
 def document_key(doc: Document) -> str:
     """The document's source key (see model.document_key)."""
     return model.document_key(doc.url, doc.source.get("path") or "", doc.source.get("position"))
+
+
+def _layer_sizes(doc: Document) -> list[int]:
+    """The number of records in each layer, in LAYERS order."""
+    return [len(getattr(doc, layer) or []) for layer in LAYERS]
 
 
 def _stored_fields(doc: Document) -> dict:

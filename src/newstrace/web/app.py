@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -25,7 +26,9 @@ from newstrace import query
 from newstrace.errors import BadQuery, NewstraceError, NotFound
 from newstrace.settings import MAX_UPLOAD_BYTES, Settings
 from newstrace.store import open_store
+from newstrace.store.search_syntax import SYNTAXES
 from newstrace.web import render, upload
+from newstrace.web.params import CURSOR, LIMIT, MAX_OFFSET, Param, parse_params
 
 HERE = Path(__file__).resolve().parent
 API = "/api/v1"
@@ -36,21 +39,10 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+#: The names a request to this machine may give in its Host header, whatever the server listens on.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "read_only", 404: "not_found", 405: "method_not_allowed",
-               411: "length_required", 413: "too_large", 500: "internal", 503: "unavailable"}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    kind: str = "string"  # string or integer
-    where: str = "query"  # query or path
-    help: str = ""
-    default: object = None
-
-
-LIMIT = Param("limit", "integer", help="items per page (1 to 500)")
-CURSOR = Param("cursor", help="the next_cursor of the previous page")
+               411: "length_required", 413: "too_large", 422: "nothing_stored", 500: "internal", 503: "unavailable"}
 
 
 @dataclass(frozen=True)
@@ -65,21 +57,8 @@ class Page:
 
 
 def _args(request: Request, page: Page) -> dict:
-    """The page's parameters from the path and query string, typed; BadQuery for a bad integer."""
-    args = {}
-    for param in page.params:
-        raw = request.path_params.get(param.name) if param.where == "path" else request.query_params.get(param.name)
-        if raw is None or raw == "":
-            if param.default is not None:
-                args[param.name] = param.default
-            continue
-        if param.kind == "integer":
-            try:
-                raw = int(raw)
-            except ValueError:
-                raise BadQuery(f"{param.name} must be a whole number, not {raw!r}", f"give {param.name} as digits, e.g. {param.name}=20") from None
-        args[param.name] = raw
-    return args
+    """The page's parameters from the path and query string, typed; BadQuery naming a parameter out of range."""
+    return parse_params(page.params, request.path_params, request.query_params)
 
 
 # -- the pages ------------------------------------------------------------------------
@@ -130,9 +109,12 @@ PAGES = (
     Page("/links", "links.html", lambda s, a: query.link_page(s, **a), "Links between documents: copies, rewrites, versions, same story",
          (Param("kind", help="exact_copy, near_copy, rewrite, same_story or version"), LIMIT, CURSOR)),
     Page("/search", "search.html", lambda s, a: query.search_page(s, **a), "Full-text search over titles and text",
-         (Param("q", help="words, \"a phrase\", AND, OR, NOT", default=""), LIMIT, CURSOR), _search_extras),
+         (Param("q", help="words as written (covid-19, U.S.), or FTS5 syntax: \"a phrase\", AND, OR, NOT, ( ), prefix*", default=""),
+          Param("syntax", help="auto (words unless the query uses FTS5 operators), words or fts", default="auto", enum=SYNTAXES),
+          LIMIT, CURSOR), _search_extras),
     Page("/stories", "stories.html", lambda s, a: query.story_page(s, **a), "Stories, the most reported first",
-         (Param("min_documents", "integer", help="only stories with at least this many reports", default=1), LIMIT, CURSOR)),
+         (Param("min_documents", "integer", help="only stories with at least this many reports", default=1, minimum=1, maximum=MAX_OFFSET),
+          LIMIT, CURSOR)),
     Page("/stories/{story_id}", "story.html", lambda s, a: query.story(s, a["story_id"]),
          "A story: its reports in order (who reported first), its events by cluster, conflicting figures",
          (Param("story_id", where="path"),), _story_extras),
@@ -185,13 +167,17 @@ class _Stores:
 
 
 def create_app(db: str | None = None, token: str | None = None, max_upload_bytes: int | None = None,
-               settings: Settings | None = None) -> Starlette:
+               settings: Settings | None = None, allowed_hosts: tuple[str, ...] | None = None) -> Starlette:
     """The web app over the store at `db`. Uploads need `token` (default $NEWSTRACE_TOKEN); without one the app is read-only.
 
-    `settings` gives all three at once; otherwise they are the arguments, else
+    A request's Host header must name the served host (`settings.host`),
+    localhost, 127.0.0.1 or one of `allowed_hosts`; others get a 400, so that a
+    page on another site cannot reach the server by DNS rebinding.
+
+    `settings` gives them all at once; otherwise they are the arguments, else
     the environment, else the defaults (`Settings.from_env`).
     """
-    settings = settings or Settings.from_env(db=db, token=token, max_upload_bytes=max_upload_bytes)
+    settings = settings or Settings.from_env(db=db, token=token, max_upload_bytes=max_upload_bytes, allowed_hosts=allowed_hosts)
     open_store(settings.db).close()  # fail now, with the store's own message, if it cannot be opened
     stores = _Stores(settings.db)
     token, max_upload_bytes = settings.token, settings.max_upload_bytes
@@ -221,10 +207,20 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
 
         upload.check_token(request, token)
         name = upload.safe_name(request.query_params.get("filename", ""))
+        extract = upload.extract_flag(request.query_params.get("extract"))
         data = await upload.read_limited(request, max_upload_bytes)
-        extract = request.query_params.get("extract", "1") not in ("0", "false", "no")
         result = await run_in_threadpool(lambda: upload.ingest_upload(stores.get(), name, data, extract))
         return JSONResponse(result, status_code=201 if result["added"] else 200)
+
+    list_documents = api_route(PAGES[0])
+
+    async def documents_endpoint(request: Request) -> Response:
+        """GET lists the documents, POST uploads one: one route, so a 405 here names all three methods in Allow."""
+        if request.method == "POST":
+            return await upload_endpoint(request)
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(list_documents, request)
 
     def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document(max_upload_bytes))
@@ -233,25 +229,44 @@ def create_app(db: str | None = None, token: str | None = None, max_upload_bytes
         return RedirectResponse("/documents", status_code=302)
 
     routes = [Route("/", home), Route(f"{API}/openapi.json", openapi),
-              Route(f"{API}/documents", upload_endpoint, methods=["POST"])]
+              Route(API + PAGES[0].path, documents_endpoint, methods=["GET", "HEAD", "POST"])]
     for page in PAGES:
-        routes.append(Route(API + page.path, api_route(page), methods=["GET", "HEAD"]))
+        if page is not PAGES[0]:
+            routes.append(Route(API + page.path, api_route(page), methods=["GET", "HEAD"]))
         routes.append(Route(page.path, html_route(page), methods=["GET", "HEAD"]))
     routes.append(Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"))
 
     def error(request: Request, exc: Exception) -> Response:
         status, code, message = _error_parts(exc)
+        headers = _error_headers(exc, status)
+        details = getattr(exc, "details", None) or {}
         if request.url.path.startswith(API + "/") or request.url.path == API or not _wants_html(request):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+            return JSONResponse({"error": {"code": code, "message": message, **details}}, status_code=status, headers=headers)
         body = templates.get_template("error.html").render(data={"error": {"code": code, "message": message}}, view={},
                                                            args={}, json_url=None, path=request.url.path, status=status)
-        return HTMLResponse(body, status_code=status)
+        return HTMLResponse(body, status_code=status, headers=headers)
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: error, NewstraceError: error, upload.UploadRefused: error, Exception: error})
     app.state.stores = stores
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=served_hosts(settings))
     app.add_middleware(_SecurityHeaders)
     return app
+
+
+def served_hosts(settings: Settings) -> list[str]:
+    """The names a request's Host header may give: the served host, this machine's loopback names, the --allowed-host ones."""
+    served = f"[{settings.host}]" if ":" in settings.host else settings.host  # an IPv6 address, as a Host header gives it
+    return list(dict.fromkeys([served.lower(), *LOOPBACK_HOSTS, *settings.allowed_hosts]))
+
+
+def _error_headers(exc: Exception, status: int) -> dict[str, str]:
+    """The headers an error keeps: the methods a 405 allows (Starlette names them), the scheme a 401 wants."""
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == 405:  # StaticFiles names no methods; a route names its own
+        headers["Allow"] = ", ".join(sorted(headers.get("Allow", "GET, HEAD").split(", ")))
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return headers
 
 
 def app_from_env() -> Starlette:
@@ -318,7 +333,8 @@ def openapi_document(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict:
     paths = {}
     for page in PAGES:
         parameters = [{"name": p.name, "in": p.where, "required": p.where == "path", "description": p.help,
-                       "schema": {"type": p.kind}} for p in page.params]
+                       "schema": p.schema(), **({"allowEmptyValue": True} if p.where == "query" else {})}
+                      for p in page.params]  # an empty value is as if not given: the default
         paths[API + page.path] = {"get": {
             "summary": page.summary, "operationId": _operation_id(page.path), "parameters": parameters,
             "responses": {"200": {"description": "the page's data (the HTML page at the same path without /api/v1 renders it)",
@@ -328,13 +344,16 @@ def openapi_document(max_upload_bytes: int = MAX_UPLOAD_BYTES) -> dict:
         "summary": f"Ingest one uploaded file (text, HTML, JSON Lines, feed or WARC; at most {max_upload_bytes} bytes). Needs the server's token.",
         "operationId": "upload",
         "security": [{"token": []}],
-        "parameters": [{"name": "filename", "in": "query", "required": True, "schema": {"type": "string"},
-                        "description": "the file's name; its extension tells the reader the format"},
+        "parameters": [{"name": "filename", "in": "query", "required": True, "schema": {"type": "string", "pattern": upload.NAME_PATTERN},
+                        "description": "the file's name (what follows its last / needs a letter, digit or -); its extension tells the reader the format"},
                        {"name": "extract", "in": "query", "required": False, "schema": {"type": "integer", "enum": [0, 1]},
-                        "description": "0 to store without extraction"}],
-        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-        "responses": {"200": {"description": "nothing new"}, "201": {"description": "documents added"},
-                      "400": error, "401": error, "403": error, "413": error}}
+                        "allowEmptyValue": True, "description": "0 to store without extraction (empty or left out: 1)"}],
+        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary", "minLength": 1}}}},
+        "responses": {"200": {"description": "nothing new: every document read was stored already", "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "201": {"description": "documents added", "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "400": error, "401": error, "403": error, "413": error,
+                      "422": {"description": "nothing stored: no document could be read; error.files gives each failure's file, position, reason and hint",
+                              "content": {"application/json": {"schema": {"type": "object", "required": ["error"]}}}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "newstrace", "version": "1",
