@@ -1,4 +1,4 @@
-"""HTTP load: p50/p95 latency and errors for the document page and search, with wrk, on a 10k-document store.
+"""HTTP load: p50/p95 latency and errors for the document, search, story, entity and stats pages, with wrk.
 
     .venv/bin/python bench/http_load.py [--docs 10000] [--seconds 10] [--connections 8] [--threads 2] [--keep DIR]
 
@@ -6,6 +6,8 @@ The store is synthetic but shaped like the real thing: examples/ is ingested
 with extraction once, then each of its reports is stored again and again with
 a distinct filler paragraph appended (so ids, search hits and sizes vary and
 the layers' offsets stay valid), without re-running extraction or linking.
+examples/ itself is linked, so the story and entity pages load its stories
+and entities (the variants belong to none: those pages do not grow with --docs).
 The filler follows Zipf's law over a 5,000-word vocabulary in which the topic
 words searched for sit at ranks 10 to 730, so a query matches from a few
 percent to most of the reports, as in real news.
@@ -70,7 +72,7 @@ def build_store(db: Path, count: int, base: str | None = None) -> list[str]:
     else:
         from newstrace.ingest import ingest
 
-        ingest([str(ROOT / "examples")], store, link_after=False)
+        ingest([str(ROOT / "examples")], store)  # linked, so story and entity pages exist; the variants are not
         bases = list(store.documents())
     rng = random.Random(11)
     vocabulary, weights = zipf_vocabulary(rng)
@@ -92,6 +94,14 @@ def build_store(db: Path, count: int, base: str | None = None) -> list[str]:
         store.put_documents(batch)
     store.close()
     return ids
+
+
+def corpus_ids(db: Path) -> tuple[list[str], list[str]]:
+    """The story ids and global entity ids of the store (those of the linked reports the variants copy)."""
+    from newstrace.store import open_store
+
+    with open_store(str(db)) as store:
+        return [s["id"] for s in store.stories()], [e["global_id"] for e in store.global_entities()]
 
 
 def zipf_vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
@@ -179,13 +189,19 @@ def main() -> None:
     try:
         url = f"http://127.0.0.1:{port}"
         sample = random.Random(3).sample(ids, min(500, len(ids)))
+        stories, entities = corpus_ids(db)
         print(f"wrk: {args.threads} threads, {args.connections} connections, {args.seconds} s per page, server: {args.workers} uvicorn worker(s)")
         results = {
             "document page": run_wrk(url, [f"/documents/{i}" for i in sample], folder, args),
             "search page": run_wrk(url, ["/search?q=" + urllib.request.quote(q) for q in SEARCHES], folder, args),
             "document API": run_wrk(url, [f"/api/v1/documents/{i}" for i in sample], folder, args),
             "search API": run_wrk(url, ["/api/v1/search?q=" + urllib.request.quote(q) for q in SEARCHES], folder, args),
+            "stats page": run_wrk(url, ["/stats"], folder, args),
         }
+        if stories:
+            results["story page"] = run_wrk(url, [f"/stories/{i}" for i in stories], folder, args)
+        if entities:
+            results["entity page"] = run_wrk(url, [f"/entities/{i}" for i in entities[:500]], folder, args)
         passed = [report(name, result) for name, result in results.items()]
     finally:
         server.terminate()
