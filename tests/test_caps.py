@@ -95,3 +95,19 @@ def test_extraction_over_the_time_cap_keeps_the_text_without_layers(nlp):
     assert "extracting this document took over 0.15 s" in errors[0].reason
     assert docs["long.txt"].text.startswith("Police said 0 people") and docs["long.txt"].figures == []
     assert docs["ok.txt"].figures  # the run went on, with its layers
+
+
+def test_the_time_cap_is_raised_again_when_a_raise_was_lost():
+    """Python ignores an exception raised in a weakref callback or __del__; the alarm repeats until the block ends."""
+    lost = []
+    with pytest.raises(TimeCapExceeded):
+        with time_cap(0.01):
+            while True:
+                try:
+                    while True:
+                        pass
+                except TimeCapExceeded:
+                    if lost:
+                        raise
+                    lost.append("the first raise, swallowed as GC would")
+    assert lost

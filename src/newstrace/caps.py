@@ -21,6 +21,10 @@ from contextlib import contextmanager
 from newstrace.errors import NewstraceError
 
 
+#: How often the time cap's alarm is raised again once the cap is passed.
+REPEAT_SECONDS = 0.05
+
+
 class CapExceeded(NewstraceError):
     """A document went over a cap; it is recorded as an error, not stored."""
 
@@ -42,14 +46,20 @@ def time_cap(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    armed = [True]
+
     def on_alarm(signum, frame):
-        raise TimeCapExceeded(seconds)
+        if armed[0]:
+            raise TimeCapExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats: a raise that lands where Python ignores exceptions (a weakref
+    # callback, a __del__ during garbage collection) is raised again a moment later.
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
+        armed[0] = False  # first, so an alarm arriving now does nothing
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
