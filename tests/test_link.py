@@ -207,3 +207,55 @@ def test_evidence_points_into_each_document_from_either_side(store, copy_first):
             mine = this.text[passage["a"][0]:passage["a"][1]]
             theirs = other.text[passage["b"][0]:passage["b"][1]]
             assert mine.split()[:3] == theirs.split()[:3], (mine, theirs)
+
+
+KIDNAP_A = (
+    "Police in Forest Hill said on Tuesday that Dale Brennan had been charged with kidnapping a nine-year-old girl.\n\n"
+    "The girl was taken from a playground near her school on Sunday afternoon and found unharmed in a car park.\n\n"
+    "Detectives traced the car through a neighbour's doorbell camera, a police spokeswoman said."
+)
+KIDNAP_B = (
+    "A man accused of abducting a schoolgirl in Forest Hill will appear before magistrates on Wednesday.\n\n"
+    "Dale Brennan, 41, is charged with kidnapping the girl, who vanished from a playground on Sunday.\n\n"
+    "Her family thanked the detectives and neighbours who helped find her within hours."
+)
+
+
+def test_reports_naming_one_suspect_and_place_with_other_types_are_compared_and_linked(store):
+    """The tagger's types differ (PERSON / ORG, GPE / ORG): the names still block the pair together."""
+    a = doc(KIDNAP_A, "a.txt", "2026-05-12", entities=[entity("e1", "Dale Brennan", "PERSON"), entity("e2", "Forest Hill", "GPE")])
+    b = doc(KIDNAP_B, "b.txt", "2026-05-12", entities=[entity("e1", "Dale Brennan", "ORG"), entity("e2", "Forest Hill", "ORG")])
+    store.put_documents([a, b])
+    report = link(store)
+    ids_a = {e["name"]: e["global_id"] for e in store.get_document(a.id).entities}
+    ids_b = {e["name"]: e["global_id"] for e in store.get_document(b.id).entities}
+    assert ids_a == ids_b
+    assert report.pairs_compared == 1
+    [found] = links_between(store, a, b)
+    assert found["kind"] == "same_story" and "2 shared entities" in found["reason"]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0)])
+def test_a_global_entity_has_the_type_most_reports_give_it_whatever_the_order(store, order):
+    types = ["GPE", "ORG", "GPE"]
+    docs = [doc(f"{OTHER} Report {n}.", f"{n}.txt", entities=[entity("e1", "Forest Hill", types[n]), entity("e2", "Dale Brennan",
+            "PERSON" if n == 0 else ("ORG" if n == 1 else "LOC"))]) for n in order]
+    store.put_documents(docs)
+    link(store)
+    found = {e["name"]: e for e in query.corpus(store)["entities"]}
+    assert found["Forest Hill"]["type"] == "GPE" and len(found["Forest Hill"]["documents"]) == 3
+    assert found["Dale Brennan"]["type"] == "PERSON"  # one vote each: the tie goes to the first of TYPE_ORDER
+
+
+def test_a_store_linked_under_typed_entity_keys_is_linked_again_once_opened(tmp_path):
+    path = str(tmp_path / "old.db")
+    with SQLiteStore(path) as old:
+        old.put_documents([doc(REPORT, "a.txt", "2026-03-11"), doc(REPORT, "b.txt", "2026-03-12")])
+        link(old)
+        old.db.execute("DELETE FROM migrations WHERE name = '0008_untyped_entity_keys'")
+        old.db.execute("ALTER TABLE global_entities DROP COLUMN votes")
+        old.db.execute("INSERT INTO entity_keys VALUES ('ORG:hamas', 'gold')")
+        old.db.commit()
+    with SQLiteStore(path) as opened:
+        assert len(opened.unlinked_ids()) == 2 and opened.global_for_keys(["ORG:hamas"]) == {}
+        assert link(opened).links == {"exact_copy": 1}

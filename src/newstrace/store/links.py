@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from newstrace.link.entities import voted_type
 from newstrace.store.schema import LINK_TABLES
 
 #: A blocking or band key shared by more documents than this is too common to tell anything.
@@ -104,22 +105,32 @@ class LinkTables:
         return {key: found[key] for key in keys if key in found}
 
     def put_entity_global(self, doc_id: str, entity: dict, global_id: str, keys: list[str]) -> None:
+        """Record an entity's keys and global id; a document entity met for the first time votes for the type."""
         p = self.d.p
         self.db.execute(f"INSERT INTO entity_keys (key, global_id) SELECT k.value, {p} FROM {self.d.each()}"
                         " WHERE true ON CONFLICT DO NOTHING", (global_id, self.d.array(keys)))
+        seen = self.db.execute(f"SELECT global_id FROM entity_globals WHERE doc_id = {p} AND entity_id = {p}",
+                               (doc_id, entity["id"])).fetchone()
         self.db.execute(self.d.upsert("entity_globals", ("doc_id", "entity_id", "global_id"), key=("doc_id", "entity_id"),
                                       update=("global_id",)), (doc_id, entity["id"], global_id))
-        row = self.db.execute(f"SELECT name, aliases FROM global_entities WHERE global_id = {p}", (global_id,)).fetchone()
+        row = self.db.execute(f"SELECT name, aliases, votes FROM global_entities WHERE global_id = {p}", (global_id,)).fetchone()
         names = [entity["name"], *entity.get("aliases", [])]
         if row is None:
-            self.db.execute(f"INSERT INTO global_entities VALUES ({self.d.marks(4)})",
-                            (global_id, entity["name"], entity["type"], json.dumps(names[1:], ensure_ascii=False)))
+            self.db.execute("INSERT INTO global_entities (global_id, name, type, aliases, votes)"
+                            f" VALUES ({self.d.marks(5)})",
+                            (global_id, entity["name"], entity["type"], json.dumps(names[1:], ensure_ascii=False),
+                             json.dumps({entity["type"]: 1})))
             return
         aliases = json.loads(row["aliases"])
         added = [n for n in names if n != row["name"] and n not in aliases]
-        if added:
-            self.db.execute(f"UPDATE global_entities SET aliases = {p} WHERE global_id = {p}",
-                            (json.dumps(aliases + added, ensure_ascii=False), global_id))
+        votes = json.loads(row["votes"])
+        if seen is None or seen["global_id"] != global_id:
+            votes[entity["type"]] = votes.get(entity["type"], 0) + 1
+        elif not added:
+            return
+        self.db.execute(f"UPDATE global_entities SET aliases = {p}, type = {p}, votes = {p} WHERE global_id = {p}",
+                        (json.dumps(aliases + added, ensure_ascii=False), voted_type(votes),
+                         json.dumps(votes, sort_keys=True), global_id))
 
     def global_ids_of(self, doc_id: str) -> dict[str, str]:
         rows = self.db.execute(f"SELECT entity_id, global_id FROM entity_globals WHERE doc_id = {self.d.p}", (doc_id,))
