@@ -64,6 +64,25 @@ def test_near_copy_with_a_changed_date_and_new_headline(store):
     assert "revised" in found["reason"]
 
 
+def test_a_copy_that_only_strips_page_furniture_leaves_the_original_unknown(store):
+    page = doc(REPORT + "\n\nShare this article\n\nRead more", "page.txt", "2026-03-11")
+    stripped = doc(REPORT, "stripped.txt", "2026-03-11")
+    store.put_documents([stripped, page])
+    link(store)
+    [found] = links_between(store, page, stripped)
+    assert found["kind"] == "exact_copy" and found["original"] is None
+    assert "unknown" in found["reason"] and "tells nothing" in found["reason"]
+
+
+def test_an_updated_copy_names_the_unmarked_report_the_original(store):
+    first = doc(REPORT, "a.txt", "2026-03-11", title="Talks resume")
+    update = doc(REPORT + "\n\nThe union will vote on Friday.", "b.txt", "2026-03-11", title="UPDATE: Talks resume")
+    store.put_documents([update, first])
+    link(store)
+    [found] = links_between(store, update, first)
+    assert found["kind"] == "near_copy" and found["original"] == first.id and "'updated'" in found["reason"]
+
+
 def test_unrelated_reports_are_not_linked(store):
     a, b = doc(REPORT, "a.txt", "2026-03-11"), doc(OTHER, "b.txt", "2026-03-11")
     store.put_documents([a, b])

@@ -59,7 +59,7 @@ TABLES = {
     "corpus_records": "kind string, id string, data string",
 }
 #: What `link.copies.compare` and `document_key` read of a document.
-COMPARED_FIELDS = ("id", "source", "url", "title", "published", "text", "sentences", "title_flags", "boilerplate")
+COMPARED_FIELDS = ("id", "source", "url", "outlet", "title", "published", "text", "sentences", "title_flags", "boilerplate")
 #: Cut the lineage of the label-propagation loop every this many rounds.
 CHECKPOINT_EVERY = 5
 
