@@ -271,10 +271,47 @@ def test_a_store_linked_under_typed_entity_keys_is_linked_again_once_opened(tmp_
     with SQLiteStore(path) as old:
         old.put_documents([doc(REPORT, "a.txt", "2026-03-11"), doc(REPORT, "b.txt", "2026-03-12")])
         link(old)
-        old.db.execute("DELETE FROM migrations WHERE name = '0008_untyped_entity_keys'")
+        old.db.execute("DELETE FROM migrations WHERE name = '0008_link_provenance'")
         old.db.execute("ALTER TABLE global_entities DROP COLUMN votes")
+        old.db.execute("ALTER TABLE stories DROP COLUMN origins")
         old.db.execute("INSERT INTO entity_keys VALUES ('ORG:hamas', 'gold')")
         old.db.commit()
     with SQLiteStore(path) as opened:
         assert len(opened.unlinked_ids()) == 2 and opened.global_for_keys(["ORG:hamas"]) == {}
         assert link(opened).links == {"exact_copy": 1}
+
+
+def arrests(fid: str, value: int) -> dict:
+    return {"id": fid, "start": 0, "end": 1, "text": str(value), "value": value, "low": value, "high": value, "vague": False,
+            "qualifier": None, "unit": "people", "counts": "detained", "claimed_by": None}
+
+
+def test_a_near_copy_is_not_a_second_source_in_a_conflict(store):
+    """The trap of issue 17: in a conflict between 7 and 6 arrests, a near copy's 6 was listed as a third independent source."""
+    event = [meeting("v1", "2023-10-07", "Hamas", "MIT", "Istanbul")]
+    seven = doc(REPORT, "a.txt", "2023-10-08", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 7)])
+    six = doc(OTHER, "b.txt", "2023-10-09", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 6)])
+    copy = doc(OTHER.replace("Saturday", "Sunday"), "c.txt", "2023-10-10", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 6)])
+    store.put_documents([seven, six, copy])
+    link(store)
+    assert [l["kind"] for l in links_between(store, copy, six)] == ["near_copy"] and not links_between(store, seven, six)
+    corpus = query.corpus(store)
+    [conflict] = corpus["conflicts"]
+    assert conflict["origins"] == 2
+    assert conflict["values"] == [{"value": 6, "origins": [six.id], "reports": 2}, {"value": 7, "origins": [seven.id], "reports": 1}]
+    assert {f["doc"]: f["origin"] for f in conflict["figures"]} == {seven.id: seven.id, six.id: six.id, copy.id: six.id}
+    [cluster] = corpus["event_clusters"]
+    assert cluster["origins"] == [{"doc": six.id, "reports": 2}, {"doc": seven.id, "reports": 1}]
+    [story] = [s for s in corpus["stories"] if copy.id in s["documents"]]
+    assert story["documents"] == sorted([six.id, copy.id]) and story["origins"] == [{"doc": six.id, "reports": 2}]
+    assert query.story(store, story["id"])["independent"] == 1
+
+
+def test_copies_whose_original_is_unknown_are_still_one_origin(store):
+    a, b = doc(REPORT, "a.txt", "2026-03-11"), doc(REPORT, "b.txt", "2026-03-11")
+    store.put_documents([a, b])
+    link(store)
+    [found] = links_between(store, a, b)
+    assert found["original"] is None
+    [story] = [s for s in store.stories() if len(s["documents"]) == 2]
+    assert story["origins"] == [{"doc": a.id, "reports": 2}]  # the same date: the first ingested names the origin

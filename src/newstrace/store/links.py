@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from newstrace.link.copies import COPY_KINDS
 from newstrace.link.entities import voted_type
 from newstrace.store.schema import LINK_TABLES
 
@@ -90,6 +91,11 @@ class LinkTables:
 
     def all_links(self) -> Iterator[tuple[str, str, str]]:
         yield from ((r["a"], r["b"], r["kind"]) for r in self.db.execute("SELECT a, b, kind FROM links").fetchall())
+
+    def copy_links(self) -> Iterator[tuple[str, str, str | None]]:
+        """(a, b, original) of every link that makes one report depend on another: copies, rewrites, versions."""
+        sql = f"SELECT a, b, original FROM links WHERE kind IN (SELECT k.value FROM {self.d.each()}) ORDER BY a, b"
+        yield from ((r["a"], r["b"], r["original"]) for r in self.db.execute(sql, (self.d.array(list(COPY_KINDS)),)).fetchall())
 
     def linked_pair(self, a: str, b: str) -> str | None:
         a, b = sorted((a, b))
@@ -182,8 +188,9 @@ class LinkTables:
         self.db.execute("DELETE FROM stories")
         self.db.execute("DELETE FROM doc_story")
         cursor = self.db.cursor()
-        cursor.executemany(f"INSERT INTO stories VALUES ({self.d.marks(4)})",
-                           [(s["id"], s["label"], s["first_reported"], json.dumps(s["documents"])) for s in stories])
+        cursor.executemany(f"INSERT INTO stories (id, label, first_reported, documents, origins) VALUES ({self.d.marks(5)})",
+                           [(s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]), json.dumps(s["origins"]))
+                            for s in stories])
         cursor.executemany(f"INSERT INTO doc_story VALUES ({self.d.marks(2)})",
                            [(d, s["id"]) for s in stories for d in s["documents"]])
 
@@ -213,7 +220,8 @@ def link_from_row(row, doc_id: str) -> dict:
 
 
 def story_from_row(row) -> dict:
-    return {"id": row["id"], "label": row["label"], "documents": json.loads(row["documents"]), "first_reported": row["first_reported"]}
+    return {"id": row["id"], "label": row["label"], "documents": json.loads(row["documents"]), "first_reported": row["first_reported"],
+            "origins": json.loads(row["origins"])}
 
 
 def flipped(evidence: list[dict]) -> list[dict]:
