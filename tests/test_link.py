@@ -64,6 +64,25 @@ def test_near_copy_with_a_changed_date_and_new_headline(store):
     assert "revised" in found["reason"]
 
 
+def test_a_copy_that_only_strips_page_furniture_leaves_the_original_unknown(store):
+    page = doc(REPORT + "\n\nShare this article\n\nRead more", "page.txt", "2026-03-11")
+    stripped = doc(REPORT, "stripped.txt", "2026-03-11")
+    store.put_documents([stripped, page])
+    link(store)
+    [found] = links_between(store, page, stripped)
+    assert found["kind"] == "exact_copy" and found["original"] is None
+    assert "unknown" in found["reason"] and "tells nothing" in found["reason"]
+
+
+def test_an_updated_copy_names_the_unmarked_report_the_original(store):
+    first = doc(REPORT, "a.txt", "2026-03-11", title="Talks resume")
+    update = doc(REPORT + "\n\nThe union will vote on Friday.", "b.txt", "2026-03-11", title="UPDATE: Talks resume")
+    store.put_documents([update, first])
+    link(store)
+    [found] = links_between(store, update, first)
+    assert found["kind"] == "near_copy" and found["original"] == first.id and "'updated'" in found["reason"]
+
+
 def test_unrelated_reports_are_not_linked(store):
     a, b = doc(REPORT, "a.txt", "2026-03-11"), doc(OTHER, "b.txt", "2026-03-11")
     store.put_documents([a, b])
@@ -207,3 +226,92 @@ def test_evidence_points_into_each_document_from_either_side(store, copy_first):
             mine = this.text[passage["a"][0]:passage["a"][1]]
             theirs = other.text[passage["b"][0]:passage["b"][1]]
             assert mine.split()[:3] == theirs.split()[:3], (mine, theirs)
+
+
+KIDNAP_A = (
+    "Police in Forest Hill said on Tuesday that Dale Brennan had been charged with kidnapping a nine-year-old girl.\n\n"
+    "The girl was taken from a playground near her school on Sunday afternoon and found unharmed in a car park.\n\n"
+    "Detectives traced the car through a neighbour's doorbell camera, a police spokeswoman said."
+)
+KIDNAP_B = (
+    "A man accused of abducting a schoolgirl in Forest Hill will appear before magistrates on Wednesday.\n\n"
+    "Dale Brennan, 41, is charged with kidnapping the girl, who vanished from a playground on Sunday.\n\n"
+    "Her family thanked the detectives and neighbours who helped find her within hours."
+)
+
+
+def test_reports_naming_one_suspect_and_place_with_other_types_are_compared_and_linked(store):
+    """The tagger's types differ (PERSON / ORG, GPE / ORG): the names still block the pair together."""
+    a = doc(KIDNAP_A, "a.txt", "2026-05-12", entities=[entity("e1", "Dale Brennan", "PERSON"), entity("e2", "Forest Hill", "GPE")])
+    b = doc(KIDNAP_B, "b.txt", "2026-05-12", entities=[entity("e1", "Dale Brennan", "ORG"), entity("e2", "Forest Hill", "ORG")])
+    store.put_documents([a, b])
+    report = link(store)
+    ids_a = {e["name"]: e["global_id"] for e in store.get_document(a.id).entities}
+    ids_b = {e["name"]: e["global_id"] for e in store.get_document(b.id).entities}
+    assert ids_a == ids_b
+    assert report.pairs_compared == 1
+    [found] = links_between(store, a, b)
+    assert found["kind"] == "same_story" and "2 shared entities" in found["reason"]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0)])
+def test_a_global_entity_has_the_type_most_reports_give_it_whatever_the_order(store, order):
+    types = ["GPE", "ORG", "GPE"]
+    docs = [doc(f"{OTHER} Report {n}.", f"{n}.txt", entities=[entity("e1", "Forest Hill", types[n]), entity("e2", "Dale Brennan",
+            "PERSON" if n == 0 else ("ORG" if n == 1 else "LOC"))]) for n in order]
+    store.put_documents(docs)
+    link(store)
+    found = {e["name"]: e for e in query.corpus(store)["entities"]}
+    assert found["Forest Hill"]["type"] == "GPE" and len(found["Forest Hill"]["documents"]) == 3
+    assert found["Dale Brennan"]["type"] == "PERSON"  # one vote each: the tie goes to the first of TYPE_ORDER
+
+
+def test_a_store_linked_under_typed_entity_keys_is_linked_again_once_opened(tmp_path):
+    path = str(tmp_path / "old.db")
+    with SQLiteStore(path) as old:
+        old.put_documents([doc(REPORT, "a.txt", "2026-03-11"), doc(REPORT, "b.txt", "2026-03-12")])
+        link(old)
+        old.db.execute("DELETE FROM migrations WHERE name = '0008_link_provenance'")
+        old.db.execute("ALTER TABLE global_entities DROP COLUMN votes")
+        old.db.execute("ALTER TABLE stories DROP COLUMN origins")
+        old.db.execute("INSERT INTO entity_keys VALUES ('ORG:hamas', 'gold')")
+        old.db.commit()
+    with SQLiteStore(path) as opened:
+        assert len(opened.unlinked_ids()) == 2 and opened.global_for_keys(["ORG:hamas"]) == {}
+        assert link(opened).links == {"exact_copy": 1}
+
+
+def arrests(fid: str, value: int) -> dict:
+    return {"id": fid, "start": 0, "end": 1, "text": str(value), "value": value, "low": value, "high": value, "vague": False,
+            "qualifier": None, "unit": "people", "counts": "detained", "claimed_by": None}
+
+
+def test_a_near_copy_is_not_a_second_source_in_a_conflict(store):
+    """The trap of issue 17: in a conflict between 7 and 6 arrests, a near copy's 6 was listed as a third independent source."""
+    event = [meeting("v1", "2023-10-07", "Hamas", "MIT", "Istanbul")]
+    seven = doc(REPORT, "a.txt", "2023-10-08", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 7)])
+    six = doc(OTHER, "b.txt", "2023-10-09", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 6)])
+    copy = doc(OTHER.replace("Saturday", "Sunday"), "c.txt", "2023-10-10", entities=MEETING_ENTITIES, events=event, figures=[arrests("f1", 6)])
+    store.put_documents([seven, six, copy])
+    link(store)
+    assert [l["kind"] for l in links_between(store, copy, six)] == ["near_copy"] and not links_between(store, seven, six)
+    corpus = query.corpus(store)
+    [conflict] = corpus["conflicts"]
+    assert conflict["origins"] == 2
+    assert conflict["values"] == [{"value": 6, "origins": [six.id], "reports": 2}, {"value": 7, "origins": [seven.id], "reports": 1}]
+    assert {f["doc"]: f["origin"] for f in conflict["figures"]} == {seven.id: seven.id, six.id: six.id, copy.id: six.id}
+    [cluster] = corpus["event_clusters"]
+    assert cluster["origins"] == [{"doc": six.id, "reports": 2}, {"doc": seven.id, "reports": 1}]
+    [story] = [s for s in corpus["stories"] if copy.id in s["documents"]]
+    assert story["documents"] == sorted([six.id, copy.id]) and story["origins"] == [{"doc": six.id, "reports": 2}]
+    assert query.story(store, story["id"])["independent"] == 1
+
+
+def test_copies_whose_original_is_unknown_are_still_one_origin(store):
+    a, b = doc(REPORT, "a.txt", "2026-03-11"), doc(REPORT, "b.txt", "2026-03-11")
+    store.put_documents([a, b])
+    link(store)
+    [found] = links_between(store, a, b)
+    assert found["original"] is None
+    [story] = [s for s in store.stories() if len(s["documents"]) == 2]
+    assert story["origins"] == [{"doc": a.id, "reports": 2}]  # the same date: the first ingested names the origin

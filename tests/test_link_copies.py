@@ -104,16 +104,53 @@ def test_likely_original_reads_the_title_flag_and_the_dropped_date(a_kwargs, b_k
     assert clue in why
 
 
-def test_likely_original_is_the_report_without_added_page_furniture():
-    a = doc(STORY, "a.txt")
-    b = doc(STORY + "\n\nShare this article\n\nRead more", "b.txt")
-    assert b.boilerplate and not a.boilerplate
-    found, why = likely_original(a, b)
-    assert found == a.id and "furniture" in why
+def test_likely_original_is_unknown_when_only_page_furniture_differs():
+    """The trap of issue 17: a copy with the navigation stripped was named the original of the real page."""
+    page = doc(STORY + "\n\nShare this article\n\nRead more", "page.txt")
+    stripped = doc(STORY, "stripped.txt")
+    assert page.boilerplate and not stripped.boilerplate
+    for a, b in ((page, stripped), (stripped, page)):
+        found, why = likely_original(a, b)
+        assert found is None and "unknown" in why and "furniture, which tells nothing" in why
 
 
 def test_likely_original_says_so_when_nothing_tells():
-    assert likely_original(doc(STORY, "a.txt"), doc(STORY, "b.txt"))[0] is None
+    found, why = likely_original(doc(STORY, "a.txt"), doc(STORY, "b.txt"))
+    assert found is None and "nothing tells" in why
+
+
+@pytest.mark.parametrize("title", ["UPDATE: Floods hit Kessel", "CORRECTED - Floods hit Kessel", "Revised: Floods hit Kessel"])
+def test_likely_original_is_the_report_whose_title_has_no_revision_marker(title):
+    a, b = doc(STORY, "a.txt", title="Floods hit Kessel", date="2024-03-05"), doc(STORY, "b.txt", title=title, date="2024-03-05")
+    assert b.title_flags and not a.title_flags
+    assert likely_original(b, a)[0] == likely_original(a, b)[0] == a.id
+
+
+def test_likely_original_is_the_report_that_kept_its_dateline():
+    a = doc("KESSEL, March 5 (Reuters) - " + STORY, "a.txt", date="2024-03-05")
+    b = doc(STORY, "b.txt", date="2024-03-05")
+    found, why = likely_original(b, a)
+    assert found == a.id and "dropped the dateline" in why and "KESSEL" in why
+
+
+def test_likely_original_is_the_agency_a_report_credits():
+    wire = clean(Record(source="w.txt", body=STORY, title="Floods hit Kessel", date="2024-03-05", url="https://www.reuters.com/world/kessel"))
+    paper = clean(Record(source="p.txt", body=STORY + "\n\nReporting by Reuters staff.", title="Floods", date="2024-03-05", outlet="Valley Gazette"))
+    found, why = likely_original(paper, wire)
+    assert found == wire.id and "credits Reuters" in why
+
+
+def test_likely_original_is_the_outlet_the_other_report_cites():
+    cited = clean(Record(source="c.txt", body=STORY, date="2024-03-05", outlet="Kessel Courier"))
+    citing = clean(Record(source="d.txt", body=STORY + "\n\nThe Kessel Courier first reported the rescue.", date="2024-03-05", outlet="Daily Wire"))
+    assert likely_original(citing, cited)[0] == cited.id
+
+
+def test_likely_original_is_unknown_when_the_clues_disagree():
+    later_but_plain = doc(STORY, "a.txt", title="Floods hit Kessel", date="2024-03-06")
+    earlier_but_revised = doc(STORY, "b.txt", title="Revised: Floods hit Kessel", date="2024-03-05")
+    found, why = likely_original(later_but_plain, earlier_but_revised)
+    assert found is None and "disagree" in why and "published first" in why and "revised" in why
 
 
 @pytest.mark.parametrize("left, right, paraphrase", [

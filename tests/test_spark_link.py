@@ -141,7 +141,10 @@ def test_the_entity_index_keeps_the_first_name_and_gathers_aliases():
     index = EntityIndex()
     index.put_entity_global("d1", {"name": "Recep Tayyip Erdoğan", "type": "PERSON"}, "g1", ["k1"])
     index.put_entity_global("d2", {"name": "Erdogan", "type": "PERSON", "aliases": ["Recep Tayyip Erdoğan"]}, "g1", ["k1", "k2"])
-    assert index.entities["g1"] == {"name": "Recep Tayyip Erdoğan", "type": "PERSON", "aliases": ["Erdogan"]}
+    assert index.entities["g1"] == {"name": "Recep Tayyip Erdoğan", "type": "PERSON", "aliases": ["Erdogan"], "votes": {"PERSON": 2}}
+    index.put_entity_global("d3", {"name": "Erdogan", "type": "ORG"}, "g1", ["k1"])
+    index.put_entity_global("d4", {"name": "Erdogan", "type": "ORG"}, "g1", ["k1"])
+    assert index.entities["g1"]["type"] == "PERSON"  # two votes each: the tie goes to the first of TYPE_ORDER
     assert index.global_for_keys(["k2", "k3"]) == {"k2": "g1"}
 
 

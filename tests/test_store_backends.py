@@ -297,12 +297,14 @@ def test_event_views_pairs_clusters_stories_and_records_round_trip(store):
     store.put_event_pair("d1:v1", "d3:v2", False, "date", "other date")
     store.add_keys("event_keys", "d1:v1", ["CONSULT|hamas"])
     store.replace_event_clusters({"d1:v1": "c1", "d2:v1": "c1"})
-    store.replace_stories([{"id": "s1", "label": "Talks", "first_reported": "d1", "documents": ["d1", "d2"]}])
+    origins = [{"doc": "d1", "reports": 2}]
+    store.replace_stories([{"id": "s1", "label": "Talks", "first_reported": "d1", "documents": ["d1", "d2"], "origins": origins}])
     store.replace_corpus_records("conflicts", [{"id": "x2", "n": 2}, {"id": "x1", "n": 1}])
     assert store.event_view_data("d1:v1") == {"type": "CONSULT", "date": "2023-10-07"} and store.event_view_data("no") is None
     assert [(p["a"], p["b"], p["same"]) for p in store.event_pairs(same=True)] == [("d1:v1", "d2:v1", 1)]
     assert list(store.all_event_refs()) == ["d1:v1"] and store.clusters_of("d1") == {"v1": "c1"}
     assert store.story_of("d2") == "s1" and list(store.stories())[0]["documents"] == ["d1", "d2"]
+    assert list(store.stories())[0]["origins"] == origins
     assert store.corpus_records("conflicts") == [{"id": "x1", "n": 1}, {"id": "x2", "n": 2}]
     store.reset_links()
     assert not list(store.event_pairs()) and not list(store.stories()) and store.corpus_records("conflicts") == []

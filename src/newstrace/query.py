@@ -186,7 +186,7 @@ def story(store: Store, story_id: str) -> dict:
             events.append(_event_row(doc, event))
             clusters.add(event.get("cluster"))
     conflicts = [c for c in store.corpus_records("conflicts") if c["event_cluster"] in clusters]
-    return {**record, "size": len(record["documents"]), "reports": reports,
+    return {**record, "size": len(record["documents"]), "independent": len(record["origins"]), "reports": reports,
             "events": sorted(events, key=lambda e: (e["cluster"] or "", e["published"] or "9999")),
             "conflicts": [_conflict_view(store, c) for c in conflicts]}
 

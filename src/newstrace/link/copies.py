@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newstrace.link import text as lt
+from newstrace.link.originals import likely_original
 from newstrace.model import Document
 
 THRESHOLDS = {
@@ -31,6 +32,7 @@ THRESHOLDS = {
     "story_entities_aligned": 1,
 }
 COPY_KINDS = ("exact_copy", "near_copy", "rewrite", "version")
+__all__ = ["COPY_KINDS", "THRESHOLDS", "Decision", "compare", "likely_original"]
 
 
 @dataclass
@@ -120,22 +122,3 @@ def _first_reported(a: Document, b: Document) -> str:
     if a.published and b.published and a.published != b.published:
         return a.id if a.published < b.published else b.id
     return "neither report clearly"
-
-
-def likely_original(a: Document, b: Document) -> tuple[str | None, str]:
-    """The likely original of a copied pair and why, from the clues in order of strength."""
-    if a.published and b.published and a.published != b.published:
-        first, other = (a, b) if a.published < b.published else (b, a)
-        return first.id, f"{first.id} was published first ({first.published}, the other {other.published})"
-    for flag in ("revised", "updated", "corrected"):
-        flagged = [d for d in (a, b) if flag in d.title_flags]
-        if len(flagged) == 1:
-            other = b if flagged[0] is a else a
-            return other.id, f"the other's title is marked {flag!r}"
-    if bool(a.published) != bool(b.published):
-        dated, undated = (a, b) if a.published else (b, a)
-        return dated.id, f"{undated.id} dropped the publication date"
-    if len(a.boilerplate) != len(b.boilerplate):
-        plain, padded = (a, b) if len(a.boilerplate) < len(b.boilerplate) else (b, a)
-        return plain.id, f"{padded.id} adds page furniture"
-    return None, "nothing tells which came first"

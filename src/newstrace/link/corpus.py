@@ -6,20 +6,30 @@ themselves come from pure functions over small per-document summaries
 (`story_record`, `event_summary`, `cluster_record`, `cluster_conflicts`), so
 the Spark linker (`newstrace.spark.link`) builds the very same records in its
 executors.
+
+Counts are of independent origins. A copy, near copy, rewrite or version
+inherits its original's claims, so the reports joined by such links are one
+origin (`origins`, `group_origin`), named by its likely original. A story
+and an event cluster list their `origins`, each with the number of
+`reports` behind it; a conflict says for each value which origins give it
+and how many reports stand behind them.
 """
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
 
+from newstrace.link.copies import COPY_KINDS
 from newstrace.unionfind import UnionFind
 
 STORY_LABEL_ENTITIES = 3
 
 
 def rebuild_corpus(store) -> None:
-    store.replace_stories(build_stories(store))
-    clusters, records, conflicts = build_event_clusters(store)
+    meta = {row["id"]: (row["published"], row["seq"], row["title"]) for row in store.document_meta()}
+    origin_of = origins(store.copy_links(), meta)
+    store.replace_stories(build_stories(store, meta, origin_of))
+    clusters, records, conflicts = build_event_clusters(store, origin_of)
     store.replace_event_clusters(clusters)
     store.replace_corpus_records("event_clusters", records)
     store.replace_corpus_records("conflicts", conflicts)
@@ -28,31 +38,71 @@ def rebuild_corpus(store) -> None:
 # -- stories ------------------------------------------------------------------
 
 
-def build_stories(store) -> list[dict]:
+# -- independent origins ------------------------------------------------------------
+
+
+def origins(copy_links, meta: dict) -> dict[str, str]:
+    """Each document joined to others by copy links -> the origin of its group (documents alone are their own).
+
+    `copy_links` yields (a, b, original) for the links of COPY_KINDS; `meta`
+    maps ids to (published, ingest order, ...).
+    """
+    uf, derived = UnionFind(), set()
+    for a, b, original in copy_links:
+        uf.union(a, b)
+        if original in (a, b):
+            derived.add(b if original == a else a)
+    origin_of = {}
+    for group in uf.groups():
+        group = [d for d in group if d in meta]
+        origin = group_origin(group, derived, meta) if group else None
+        origin_of.update((d, origin) for d in group)
+    return origin_of
+
+
+def group_origin(group: list[str], derived: set[str], meta: dict) -> str:
+    """The origin of a group of copies: the member no link calls a copy, the earliest published, then first ingested.
+
+    With no such member (the links' originals run in a circle), the earliest of all.
+    """
+    candidates = [d for d in group if d not in derived] or group
+    return min(candidates, key=lambda d: (meta[d][0] or "9999", meta[d][1], d))
+
+
+def origin_counts(docs, origin_of) -> list[dict]:
+    """[{doc: origin, reports: n}] for a set of documents: how many of them stand behind each origin, most first."""
+    counts = Counter(origin_of.get(d, d) for d in set(docs))
+    return [{"doc": origin, "reports": n} for origin, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+# -- stories ------------------------------------------------------------------------
+
+
+def build_stories(store, meta: dict, origin_of: dict[str, str]) -> list[dict]:
     """One story per connected group of documents joined by any link."""
     uf = UnionFind()
     for doc_id in store.linked_ids():
         uf.add(doc_id)
     for a, b, _ in store.all_links():
         uf.union(a, b)
-    meta = {row["id"]: (row["published"], row["seq"], row["title"]) for row in store.document_meta()}
     stories = []
     for group in uf.groups():
         group = [d for d in group if d in meta]
         if group:
-            stories.append(story_record(group, meta, lambda doc_id: story_label(store.get_document(doc_id))))
+            stories.append(story_record(group, meta, lambda doc_id: story_label(store.get_document(doc_id)), origin_of))
     return stories
 
 
-def story_record(group: list[str], meta: dict, label_of) -> dict:
+def story_record(group: list[str], meta: dict, label_of, origin_of: dict[str, str]) -> dict:
     """The story of a sorted group of document ids.
 
     `meta` maps each id to (published, ingest order, title); the first report is
     the earliest published, then the first ingested. An untitled first report
-    is labelled by `label_of(doc_id)`.
+    is labelled by `label_of(doc_id)`. `origin_of` gives each copy its origin.
     """
     first = min(group, key=lambda d: (meta[d][0] or "9999", meta[d][1]))
-    return {"id": "s" + first[:12], "label": meta[first][2] or label_of(first), "documents": group, "first_reported": first}
+    return {"id": "s" + first[:12], "label": meta[first][2] or label_of(first), "documents": group, "first_reported": first,
+            "origins": origin_counts(group, origin_of)}
 
 
 def story_label(doc) -> str:
@@ -65,7 +115,7 @@ def story_label(doc) -> str:
 # -- event clusters and conflicts -------------------------------------------------
 
 
-def build_event_clusters(store) -> tuple[dict[str, str], list[dict], list[dict]]:
+def build_event_clusters(store, origin_of: dict[str, str]) -> tuple[dict[str, str], list[dict], list[dict]]:
     """Cluster ids for every event mention; records and conflicts for clusters told by several documents."""
     uf = UnionFind()
     for ref in store.all_event_refs():
@@ -78,7 +128,7 @@ def build_event_clusters(store) -> tuple[dict[str, str], list[dict], list[dict]]
         for ref in group:
             clusters[ref] = cluster_id
         if len({ref.split(":", 1)[0] for ref in group}) > 1:
-            summaries = [s for s in (_stored_summary(store, ref) for ref in group) if s]
+            summaries = [with_origin(s, origin_of) for s in (_stored_summary(store, ref) for ref in group) if s]
             record = cluster_record(cluster_id, summaries)
             records.append(record)
             conflicts += cluster_conflicts(record, summaries)
@@ -107,6 +157,11 @@ def event_summary(doc, event: dict) -> dict:
     }
 
 
+def with_origin(summary: dict, origin_of: dict[str, str]) -> dict:
+    """An event summary with the independent origin of its document."""
+    return {**summary, "origin": origin_of.get(summary["doc"], summary["doc"])}
+
+
 def cluster_record(cluster_id: str, summaries: list[dict]) -> dict:
     """The record of one cluster, from the summaries of its events in ref order."""
     dates = Counter(s["date"] for s in summaries if s["date"])
@@ -118,23 +173,43 @@ def cluster_record(cluster_id: str, summaries: list[dict]) -> dict:
         "events": [{"doc": s["doc"], "event": s["event"]} for s in summaries],
         "date": dates.most_common(1)[0][0] if dates else None,
         "place": places.most_common(1)[0][0] if places else None,
+        "origins": origin_counts([s["doc"] for s in summaries], {s["doc"]: s["origin"] for s in summaries}),
     }
 
 
 def cluster_conflicts(cluster: dict, summaries: list[dict]) -> list[dict]:
-    """Figures for the same count of the same event that differ between documents."""
+    """Figures for the same count of the same event that differ between documents, tallied by independent origin.
+
+    A copy's figure is listed with its `origin` and counts under it, never as
+    a source of its own: `values` gives each value's origins and the reports
+    behind them, `origins` how many independent origins take part (1: a
+    copy changed its original's figure).
+    """
     by_count: dict[str, list[dict]] = defaultdict(list)
     for summary in summaries:
         for figure in summary["figures"]:
-            by_count[figure["counts"]].append({k: figure[k] for k in ("doc", "figure", "value", "source", "published")})
+            by_count[figure["counts"]].append({**{k: figure[k] for k in ("doc", "figure", "value", "source", "published")},
+                                               "origin": summary["origin"]})
     conflicts = []
     for counts, figures in sorted(by_count.items()):
-        if len({f["doc"] for f in figures}) > 1 and len({f["value"] for f in figures}) > 1:
-            first = min(figures, key=lambda f: f["published"] or "9999")
-            conflicts.append({"id": f"{cluster['id']}:{counts}", "event_cluster": cluster["id"], "counts": counts,
-                              "figures": sorted(figures, key=lambda f: (f["published"] or "9999", f["doc"])),
-                              "first_reported": first["doc"]})
+        if len({f["doc"] for f in figures}) < 2 or len({f["value"] for f in figures}) < 2:
+            continue
+        first = min(figures, key=lambda f: f["published"] or "9999")
+        conflicts.append({"id": f"{cluster['id']}:{counts}", "event_cluster": cluster["id"], "counts": counts,
+                          "figures": sorted(figures, key=lambda f: (f["published"] or "9999", f["doc"])),
+                          "first_reported": first["doc"], "values": value_tallies(figures),
+                          "origins": len({f["origin"] for f in figures})})
     return conflicts
+
+
+def value_tallies(figures: list[dict]) -> list[dict]:
+    """Each value, the independent origins that give it and how many reports stand behind them, most origins first."""
+    by_value: dict = defaultdict(lambda: (set(), set()))
+    for figure in figures:
+        by_value[figure["value"]][0].add(figure["origin"])
+        by_value[figure["value"]][1].add(figure["doc"])
+    tallies = [{"value": value, "origins": sorted(origins), "reports": len(docs)} for value, (origins, docs) in by_value.items()]
+    return sorted(tallies, key=lambda t: (-len(t["origins"]), -t["reports"], t["value"]))
 
 
 def figures_of_event(doc, event: dict) -> list[dict]:

@@ -229,7 +229,8 @@ def load_links(spark, out_dir: str, store, batch_size: int = LINK_BATCH_SIZE):
                 store.put_event_pair(row["a"], row["b"], row["same"], row["slot"], row["reason"])
     with store.transaction():
         store.replace_stories([{"id": r["id"], "label": r["label"], "first_reported": r["first_reported"],
-                                "documents": json.loads(r["documents"])} for r in read("stories", "id")])
+                                "documents": json.loads(r["documents"]), "origins": json.loads(r["origins"])}
+                               for r in read("stories", "id")])
         store.replace_event_clusters({r["ref"]: r["cluster"] for r in read("event_clusters", "ref")})
         records: dict[str, list] = {"event_clusters": [], "conflicts": []}
         for r in read("corpus_records", "kind", "id"):

@@ -39,8 +39,10 @@ from newstrace.link import (
     MAX_CANDIDATES, MIN_SHARED_ENTITY_KEYS, LinkReport, assign_global_ids, entity_block_keys,
     text_keys, top_refs, view_from_json, view_to_json,
 )
-from newstrace.link.copies import compare
-from newstrace.link.corpus import cluster_conflicts, cluster_id_of, cluster_record, event_summary, story_label, story_record
+from newstrace.link.copies import COPY_KINDS, compare
+from newstrace.link.corpus import (
+    cluster_conflicts, cluster_id_of, cluster_record, event_summary, group_origin, story_label, story_record, with_origin,
+)
 from newstrace.link.entities import EntityIndex
 from newstrace.link.events import blocking_keys, compare_events, event_view
 from newstrace.model import Document
@@ -54,12 +56,12 @@ TABLES = {
     "links": "a string, b string, kind string, score double, original string, evidence string, reason string",
     "event_views": "ref string, file_index int, item_index bigint, event_index int, keys string, data string",
     "event_pairs": "a string, b string, same boolean, slot string, reason string",
-    "stories": "id string, label string, first_reported string, documents string",
+    "stories": "id string, label string, first_reported string, documents string, origins string",
     "event_clusters": "ref string, cluster string",
     "corpus_records": "kind string, id string, data string",
 }
 #: What `link.copies.compare` and `document_key` read of a document.
-COMPARED_FIELDS = ("id", "source", "url", "title", "published", "text", "sentences", "title_flags", "boilerplate")
+COMPARED_FIELDS = ("id", "source", "url", "outlet", "title", "published", "text", "sentences", "title_flags", "boilerplate")
 #: Cut the lineage of the label-propagation loop every this many rounds.
 CHECKPOINT_EVERY = 5
 
@@ -100,9 +102,11 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     report.event_pairs = event_pairs.count()
     clock.lap(report, "event_pairs")
 
-    stories, story_rounds = story_records(features, links, parts)
-    clusters, records, conflicts, cluster_rounds = cluster_rows(views, event_pairs, parts)
-    report.component_rounds = {"stories": story_rounds, "event_clusters": cluster_rounds}
+    origin_of, origin_rounds = origin_rows(features, links, parts)
+    origin_of = origin_of.persist()
+    stories, story_rounds = story_records(features, links, origin_of, parts)
+    clusters, records, conflicts, cluster_rounds = cluster_rows(views, event_pairs, origin_of, parts)
+    report.component_rounds = {"stories": story_rounds, "event_clusters": cluster_rounds, "origins": origin_rounds}
     clock.lap(report, "components")
 
     tables = {
@@ -110,7 +114,7 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
         "links": links.map(lambda kv: kv[1][1]),
         "event_views": views.map(_view_row),
         "event_pairs": event_pairs,
-        "stories": stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]))),
+        "stories": stories.map(lambda s: (s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]), json.dumps(s["origins"]))),
         "event_clusters": clusters,
         "corpus_records": records.map(lambda r: _record_row("event_clusters", r)).union(conflicts.map(lambda r: _record_row("conflicts", r))),
     }
@@ -118,7 +122,7 @@ def link_on_spark(spark, out_dir: str) -> SparkLinkReport:
     report.stories, report.event_clusters = written["stories"], written["event_clusters"]
     clock.lap(report, "writing")
     report.links = dict(sorted(links.map(lambda kv: kv[1][1][2]).countByValue().items()))  # kind, from the cached links
-    for rdd in (docs, features, links, views, event_pairs):
+    for rdd in (docs, features, links, views, event_pairs, origin_of):
         rdd.unpersist()
     (Path(out_dir) / LINKS_DIR / LINKS_REPORT).write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
     return report
@@ -330,23 +334,43 @@ def connected_components(vertices, edges, parts: int) -> tuple[object, int]:
     return labels.union(alone), rounds
 
 
-def story_records(features, links, parts: int) -> tuple[object, int]:
+def origin_rows(features, links, parts: int) -> tuple[object, int]:
+    """(doc, its independent origin) for the documents joined by copy links, as `link.corpus.origins` gives them."""
+    copies = links.map(lambda kv: kv[1][1]).filter(lambda row: row[2] in COPY_KINDS).persist()
+    components, rounds = connected_components(features.context.emptyRDD(), copies.map(lambda r: (r[0], r[1])), parts)  # only copies
+    derived = copies.filter(lambda r: r[4] in (r[0], r[1])).map(lambda r: (r[1] if r[4] == r[0] else r[0], True)).distinct(parts)
+    meta = features.map(lambda f: (f["id"], (f["published"], tuple(f["order"]))))
+    members = components.join(meta, parts).leftOuterJoin(derived, parts)  # (doc, ((label, meta), derived or None))
+    groups = members.map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], bool(kv[1][1])))).groupByKey(parts)
+    copies.unpersist()
+    return groups.flatMap(lambda kv: _group_origins(list(kv[1]))), rounds
+
+
+def _group_origins(members: list[tuple]) -> list[tuple[str, str]]:
+    meta = {doc: m for doc, m, _ in members}
+    origin = group_origin(sorted(meta), {doc for doc, _, derived in members if derived}, meta)
+    return [(doc, origin) for doc in sorted(meta)]
+
+
+def story_records(features, links, origin_of, parts: int) -> tuple[object, int]:
     """One story per connected group of documents, each built by `link.corpus.story_record`."""
     components, rounds = connected_components(features.map(lambda f: f["id"]), links.keys(), parts)
     meta = features.map(lambda f: (f["id"], (f["published"], tuple(f["order"]), f["title"], f["label"])))
+    meta = meta.leftOuterJoin(origin_of, parts).map(lambda kv: (kv[0], (*kv[1][0], kv[1][1] or kv[0])))
     groups = components.join(meta, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey(parts)
     return groups.map(lambda kv: _story(dict(kv[1]))), rounds
 
 
 def _story(meta: dict) -> dict:
-    return story_record(sorted(meta), meta, lambda doc_id: meta[doc_id][3])
+    return story_record(sorted(meta), meta, lambda doc_id: meta[doc_id][3], {doc: m[4] for doc, m in meta.items()})
 
 
-def cluster_rows(views, event_pairs, parts: int) -> tuple:
+def cluster_rows(views, event_pairs, origin_of, parts: int) -> tuple:
     """(ref, cluster) for every event mention; records and conflicts for clusters told by several documents."""
     same = event_pairs.filter(lambda p: p[2]).map(lambda p: (p[0], p[1]))
     components, rounds = connected_components(views.map(lambda v: v["ref"]), same, parts)
-    summaries = views.map(lambda v: (v["ref"], v["summary"]))
+    by_doc = views.map(lambda v: (v["doc"], (v["ref"], v["summary"]))).leftOuterJoin(origin_of, parts)
+    summaries = by_doc.map(lambda kv: (kv[1][0][0], with_origin(kv[1][0][1], {kv[0]: kv[1][1] or kv[0]})))
     groups = components.join(summaries, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).groupByKey(parts)
     clusters = groups.map(lambda kv: sorted(kv[1])).persist()
     cluster_of = clusters.flatMap(lambda group: [(ref, cluster_id_of([r for r, _ in group])) for ref, _ in group])

@@ -10,6 +10,8 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from newstrace.link.copies import COPY_KINDS
+from newstrace.link.entities import voted_type
 from newstrace.store.schema import LINK_TABLES
 
 #: A blocking or band key shared by more documents than this is too common to tell anything.
@@ -90,6 +92,11 @@ class LinkTables:
     def all_links(self) -> Iterator[tuple[str, str, str]]:
         yield from ((r["a"], r["b"], r["kind"]) for r in self.db.execute("SELECT a, b, kind FROM links").fetchall())
 
+    def copy_links(self) -> Iterator[tuple[str, str, str | None]]:
+        """(a, b, original) of every link that makes one report depend on another: copies, rewrites, versions."""
+        sql = f"SELECT a, b, original FROM links WHERE kind IN (SELECT k.value FROM {self.d.each()}) ORDER BY a, b"
+        yield from ((r["a"], r["b"], r["original"]) for r in self.db.execute(sql, (self.d.array(list(COPY_KINDS)),)).fetchall())
+
     def linked_pair(self, a: str, b: str) -> str | None:
         a, b = sorted((a, b))
         row = self.db.execute(f"SELECT kind FROM links WHERE a = {self.d.p} AND b = {self.d.p}", (a, b)).fetchone()
@@ -104,22 +111,32 @@ class LinkTables:
         return {key: found[key] for key in keys if key in found}
 
     def put_entity_global(self, doc_id: str, entity: dict, global_id: str, keys: list[str]) -> None:
+        """Record an entity's keys and global id; a document entity met for the first time votes for the type."""
         p = self.d.p
         self.db.execute(f"INSERT INTO entity_keys (key, global_id) SELECT k.value, {p} FROM {self.d.each()}"
                         " WHERE true ON CONFLICT DO NOTHING", (global_id, self.d.array(keys)))
+        seen = self.db.execute(f"SELECT global_id FROM entity_globals WHERE doc_id = {p} AND entity_id = {p}",
+                               (doc_id, entity["id"])).fetchone()
         self.db.execute(self.d.upsert("entity_globals", ("doc_id", "entity_id", "global_id"), key=("doc_id", "entity_id"),
                                       update=("global_id",)), (doc_id, entity["id"], global_id))
-        row = self.db.execute(f"SELECT name, aliases FROM global_entities WHERE global_id = {p}", (global_id,)).fetchone()
+        row = self.db.execute(f"SELECT name, aliases, votes FROM global_entities WHERE global_id = {p}", (global_id,)).fetchone()
         names = [entity["name"], *entity.get("aliases", [])]
         if row is None:
-            self.db.execute(f"INSERT INTO global_entities VALUES ({self.d.marks(4)})",
-                            (global_id, entity["name"], entity["type"], json.dumps(names[1:], ensure_ascii=False)))
+            self.db.execute("INSERT INTO global_entities (global_id, name, type, aliases, votes)"
+                            f" VALUES ({self.d.marks(5)})",
+                            (global_id, entity["name"], entity["type"], json.dumps(names[1:], ensure_ascii=False),
+                             json.dumps({entity["type"]: 1})))
             return
         aliases = json.loads(row["aliases"])
         added = [n for n in names if n != row["name"] and n not in aliases]
-        if added:
-            self.db.execute(f"UPDATE global_entities SET aliases = {p} WHERE global_id = {p}",
-                            (json.dumps(aliases + added, ensure_ascii=False), global_id))
+        votes = json.loads(row["votes"])
+        if seen is None or seen["global_id"] != global_id:
+            votes[entity["type"]] = votes.get(entity["type"], 0) + 1
+        elif not added:
+            return
+        self.db.execute(f"UPDATE global_entities SET aliases = {p}, type = {p}, votes = {p} WHERE global_id = {p}",
+                        (json.dumps(aliases + added, ensure_ascii=False), voted_type(votes),
+                         json.dumps(votes, sort_keys=True), global_id))
 
     def global_ids_of(self, doc_id: str) -> dict[str, str]:
         rows = self.db.execute(f"SELECT entity_id, global_id FROM entity_globals WHERE doc_id = {self.d.p}", (doc_id,))
@@ -171,8 +188,9 @@ class LinkTables:
         self.db.execute("DELETE FROM stories")
         self.db.execute("DELETE FROM doc_story")
         cursor = self.db.cursor()
-        cursor.executemany(f"INSERT INTO stories VALUES ({self.d.marks(4)})",
-                           [(s["id"], s["label"], s["first_reported"], json.dumps(s["documents"])) for s in stories])
+        cursor.executemany(f"INSERT INTO stories (id, label, first_reported, documents, origins) VALUES ({self.d.marks(5)})",
+                           [(s["id"], s["label"], s["first_reported"], json.dumps(s["documents"]), json.dumps(s["origins"]))
+                            for s in stories])
         cursor.executemany(f"INSERT INTO doc_story VALUES ({self.d.marks(2)})",
                            [(d, s["id"]) for s in stories for d in s["documents"]])
 
@@ -202,7 +220,8 @@ def link_from_row(row, doc_id: str) -> dict:
 
 
 def story_from_row(row) -> dict:
-    return {"id": row["id"], "label": row["label"], "documents": json.loads(row["documents"]), "first_reported": row["first_reported"]}
+    return {"id": row["id"], "label": row["label"], "documents": json.loads(row["documents"]), "first_reported": row["first_reported"],
+            "origins": json.loads(row["origins"])}
 
 
 def flipped(evidence: list[dict]) -> list[dict]:

@@ -37,10 +37,10 @@ class QueryReads:
         return story_from_row(row) if row else None
 
     def story_rows(self, limit: int, offset: int = 0, min_documents: int = 1) -> list[dict]:
-        """Stories, the most reported first, with their size."""
+        """Stories, the most reported first, with their size and the independent origins among their reports."""
         p, size = self.d.p, self.d.json_length("s.documents")
         return self._rows(
-            f"SELECT s.id, s.label, s.first_reported, {size} AS size, d.published"
+            f"SELECT s.id, s.label, s.first_reported, {size} AS size, {self.d.json_length('s.origins')} AS independent, d.published"
             " FROM stories s LEFT JOIN documents d ON d.id = s.first_reported"
             f" WHERE {size} >= {p} ORDER BY size DESC, s.id LIMIT {p} OFFSET {p}", (min_documents, limit, offset))
 

@@ -70,6 +70,7 @@ def migrations(d: Dialect) -> tuple[tuple[str, tuple], ...]:
         ("0005_event_views", (f"CREATE TABLE event_views (ref {t} PRIMARY KEY, data {t} NOT NULL)",)),
         ("0006_search_words", d.search_words_schema()),
         ("0007_document_counts", _document_counts(d)),
+        ("0008_link_provenance", link_provenance(d)),
     )
 
 
@@ -83,3 +84,15 @@ def _document_counts(d: Dialect) -> tuple:
         f" CASE WHEN d.published IS NULL THEN 0 ELSE 1 END, {layers} FROM documents d",
         "CREATE INDEX documents_outlet ON documents(outlet)",
     )
+
+
+def link_provenance(d: Dialect) -> tuple[str, ...]:
+    """Issue 17: entity keys lose their type, a global entity's type is voted, stories count their origins.
+
+    The old typed keys would give a known name a second global id, so every
+    linking table is emptied; the documents stay, and the next `ingest` or
+    `link` links them all again under the new keys (as `link --full` would).
+    """
+    return (f"ALTER TABLE global_entities ADD COLUMN votes {d.text} NOT NULL DEFAULT '{{}}'",
+            f"ALTER TABLE stories ADD COLUMN origins {d.text} NOT NULL DEFAULT '[]'",
+            *(f"DELETE FROM {table}" for table in LINK_TABLES))
